@@ -1,0 +1,36 @@
+# crm_portal developer commands. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+
+.PHONY: bootstrap dev demo test lint pytest jstest integration format
+
+bootstrap: ## Install system packages, a Frappe v15 + ERPNext v15 bench and both sites
+	bash scripts/bootstrap.sh
+
+dev: ## Bootstrap if needed, migrate, load demo data, start the bench on :8000
+	bash scripts/dev.sh
+
+test: lint pytest jstest integration ## Everything CI runs
+
+$(VENV)/.ready: requirements-dev.txt requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+lint: $(VENV)/.ready
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.ready
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+pytest: $(VENV)/.ready ## Pure logic and static checks (no Frappe needed)
+	$(VENV)/bin/pytest
+
+jstest: ## JS modules tested with node's own runner
+	bash scripts/jstest.sh
+
+integration: ## Frappe integration suite on the test site (skipped, with a notice, when no bench exists)
+	bash scripts/integration.sh $(if $(TEST),--test $(TEST),) $(if $(MODULE),--module $(MODULE),)

@@ -1,0 +1,20 @@
+"""Exceptions the API and the UI recognise by name (exc_type in the JSON error)."""
+
+import frappe
+
+
+class StageRequirementsError(frappe.ValidationError):
+	"""Fields required to enter a stage are missing. `requirements` lists them stage by stage, and the
+	same list is sent to the client as `stage_requirements` so the board can open its pop-ups."""
+
+	http_status_code = 417
+
+	def __init__(self, message: str, requirements: list[dict] | None = None):
+		super().__init__(message)
+		self.requirements = requirements or []
+
+
+class ConflictError(frappe.ValidationError):
+	"""The document changed since the client loaded it."""
+
+	http_status_code = 409

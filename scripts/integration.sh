@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs the Frappe integration suite of THIS checkout on the bench's test site.
+#   scripts/integration.sh [--module crm_portal.tests.test_install] [--test test_name]
+set -euo pipefail
+CHECKOUT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib.sh
+. "$CHECKOUT/scripts/lib.sh"
+
+if ! bench_present; then
+	echo "SKIPPED Frappe integration suite: no bench at $CRM_PORTAL_BENCH (run 'make bootstrap')"
+	exit 0
+fi
+
+args=(--app crm_portal)
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--module) args=(--module "$2"); shift 2 ;;
+	--test) args+=(--test "$2"); shift 2 ;;
+	*) die "unknown argument $1" ;;
+	esac
+done
+
+start_services
+link_app "$CHECKOUT"
+[ -f "$CRM_PORTAL_BENCH/sites/$TEST_SITE/site_config.json" ] || die "No test site $TEST_SITE: run 'make bootstrap'."
+step "Migrating $TEST_SITE"
+migrate_log=$(mktemp)
+if ! bench_cmd --site "$TEST_SITE" migrate --skip-search-index >"$migrate_log" 2>&1; then
+	tr '\r' '\n' <"$migrate_log" | grep -v '^Updating DocTypes' | tail -40
+	die "bench migrate failed on $TEST_SITE"
+fi
+rm -f "$migrate_log"
+step "bench --site $TEST_SITE run-tests ${args[*]}"
+# Without CI set, bench run-tests exits 0 even when tests fail.
+log=$(mktemp)
+set +e
+(cd "$CRM_PORTAL_BENCH" && as_bench_user env CI=1 bench --site "$TEST_SITE" run-tests "${args[@]}") 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -eq 0 ] && ! grep -Eq '^Ran [1-9][0-9]* tests?' "$log"; then
+	echo "ERROR: the integration suite ran no test" >&2
+	status=1
+fi
+rm -f "$log"
+exit "$status"
