@@ -53,8 +53,6 @@ class CRMOpportunity(Document):
 				_("The account must be one of: {0}").format(", ".join(_(dt) for dt in allowed)),
 				title=_("Invalid account"),
 			)
-		if not frappe.db.exists(self.account_type, self.account):
-			frappe.throw(_("{0} {1} does not exist").format(_(self.account_type), frappe.bold(self.account)))
 		self.account_name = get_account_title(self.account_type, self.account)
 
 	def validate_portfolio(self):
