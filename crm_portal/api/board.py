@@ -1,0 +1,453 @@
+"""The opportunities Kanban and the signature calendar: what the desk page and the portal read.
+
+Reads go through `frappe.get_list`, so every permission rule (roles, user permissions, the app's
+permission query) applies; figures are aggregated in SQL, one grouped query per figure set."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt, getdate, now_datetime, nowdate
+
+from crm_portal.pipeline import rules
+from crm_portal.pipeline.periods import PERIODS, add_months, last_day, month_key, month_range, period_bounds
+from crm_portal.utils import check_not_stale
+
+CARD_FIELDS = [
+	"name",
+	"title",
+	"account_type",
+	"account",
+	"account_name",
+	"portfolio",
+	"stage",
+	"status",
+	"salesperson",
+	"currency",
+	"amount",
+	"days",
+	"probability",
+	"weighted_amount",
+	"weighted_days",
+	"expected_signature_date",
+	"quotation",
+	"next_action_date",
+	"contact",
+	"_user_tags",
+	"modified",
+]
+SORTS = {
+	"modified": "modified desc",
+	"expected_signature_date": "expected_signature_date asc",
+	"amount": "amount desc",
+	"title": "title asc",
+	"account_name": "account_name asc",
+	"creation": "creation desc",
+}
+MAX_PAGE = 200
+
+
+# --- scope, filters -----------------------------------------------------------------------------
+
+
+def resolve_board(portfolio: str | None, template: str | None) -> dict:
+	"""A portfolio, or a grouping: every active portfolio of one template (cards move, no creation)."""
+	if bool(portfolio) == bool(template):
+		frappe.throw(_("Choose a portfolio or a grouping of portfolios"))
+	if portfolio:
+		frappe.has_permission("CRM Portfolio", "read", doc=portfolio, throw=True)
+		template = frappe.db.get_value("CRM Portfolio", portfolio, "stage_template")
+		if not template:
+			frappe.throw(_("Portfolio {0} does not exist").format(frappe.bold(portfolio)))
+		portfolios = [portfolio]
+	else:
+		frappe.has_permission("CRM Stage Template", "read", doc=template, throw=True)
+		portfolios = frappe.get_list(
+			"CRM Portfolio", filters={"stage_template": template, "is_active": 1}, pluck="name"
+		)
+	return {"portfolio": portfolio, "template": template, "portfolios": portfolios, "grouping": not portfolio}
+
+
+def scope_users(scope: str | None) -> list[str] | None:
+	"""Salespeople whose opportunities are shown: 'me', 'all', or a user's e-mail (None = all)."""
+	scope = scope or "me"
+	if scope == "all":
+		return None
+	if scope == "me":
+		return [frappe.session.user]
+	if not frappe.db.exists("User", scope):
+		frappe.throw(_("Unknown scope {0}").format(frappe.bold(scope)))
+	return [scope]
+
+
+def build_filters(
+	board: dict, scope: str | None, search: str | None, filters: dict | None
+) -> tuple[list, list]:
+	"""(filters, or_filters) for frappe.get_list from the board's selectors and the "Filtrer" dialog."""
+	conditions = [["portfolio", "in", board["portfolios"] or [""]]]
+	users = scope_users(scope)
+	if users is not None:
+		conditions.append(["salesperson", "in", users])
+	or_filters = []
+	if search:
+		search = str(search).strip()[:140]
+		like = f"%{search}%"
+		or_filters = [
+			["title", "like", like],
+			["account_name", "like", like],
+			["account", "like", like],
+			["name", "like", like],
+			["contact_email", "like", like],
+			["contact_mobile", "like", like],
+		]
+	filters = frappe.parse_json(filters) if filters else {}
+	if not isinstance(filters, dict):
+		frappe.throw(_("Filters must be given as an object"))
+	for tag in filters.get("tags") or []:
+		conditions.append(["_user_tags", "like", f"%{tag}%"])
+	if filters.get("signature_from"):
+		conditions.append(["expected_signature_date", ">=", getdate(filters["signature_from"])])
+	if filters.get("signature_to"):
+		conditions.append(["expected_signature_date", "<=", getdate(filters["signature_to"])])
+	if filters.get("amount_min") not in (None, ""):
+		conditions.append(["amount", ">=", flt(filters["amount_min"])])
+	if filters.get("amount_max") not in (None, ""):
+		conditions.append(["amount", "<=", flt(filters["amount_max"])])
+	if filters.get("has_quotation") is not None and filters.get("has_quotation") != "":
+		conditions.append(["quotation", "is", "set" if cint(filters["has_quotation"]) else "not set"])
+	state = filters.get("next_action")
+	if state:
+		now = now_datetime()
+		if state == "none":
+			conditions.append(["next_action_date", "is", "not set"])
+		elif state in ("late", "upcoming"):
+			conditions.append(["next_action_date", "is", "set"])
+			conditions.append(["next_action_date", "<" if state == "late" else ">=", now])
+		else:
+			frappe.throw(_("Unknown next action state {0}").format(state))
+	return conditions, or_filters
+
+
+# --- cards ----------------------------------------------------------------------------------------
+
+
+def card_fields() -> list[str]:
+	"""The standard card fields plus the fields an admin adds to cards in CRM Portal Settings."""
+	extra = (frappe.db.get_single_value("CRM Portal Settings", "card_fields") or "").split()
+	meta = frappe.get_meta("CRM Opportunity")
+	return CARD_FIELDS + [f for f in extra if f not in CARD_FIELDS and meta.has_field(f)]
+
+
+def next_action_state(next_action_date, now=None) -> str:
+	"""Card pictogram: late (red), upcoming (green), none (orange)."""
+	if not next_action_date:
+		return "none"
+	return "late" if next_action_date < (now or now_datetime()) else "upcoming"
+
+
+def decorate(cards: list[dict]) -> list[dict]:
+	now = now_datetime()
+	for card in cards:
+		card["next_action_state"] = next_action_state(card.get("next_action_date"), now)
+		card["tags"] = [t for t in (card.pop("_user_tags", None) or "").split(",") if t]
+		card["modified"] = str(card["modified"])
+	return cards
+
+
+def figures(conditions: list, or_filters: list, group_by: str) -> dict[str, dict]:
+	"""count / amount / days (real and weighted) per `group_by` value, in one grouped query."""
+	rows = frappe.get_list(
+		"CRM Opportunity",
+		filters=conditions,
+		or_filters=or_filters,
+		fields=[
+			f"{group_by} as grp",
+			"count(name) as count",
+			"sum(amount) as amount",
+			"sum(days) as days",
+			"sum(weighted_amount) as weighted_amount",
+			"sum(weighted_days) as weighted_days",
+		],
+		group_by=group_by,
+		order_by=None,
+	)
+	return {r.grp: r for r in rows}
+
+
+def shown(row: dict | None, weighted: bool) -> dict:
+	row = row or {}
+	return {
+		"count": cint(row.get("count")),
+		"amount": flt(row.get("weighted_amount" if weighted else "amount")),
+		"days": flt(row.get("weighted_days" if weighted else "days"), 3),
+	}
+
+
+@frappe.whitelist()
+def get_board(
+	portfolio: str | None = None,
+	template: str | None = None,
+	scope: str | None = "me",
+	weighted: bool = False,
+	search: str | None = None,
+	filters: dict | str | None = None,
+	sort: str = "modified",
+	page_length: int = 20,
+) -> dict:
+	"""Columns (open stages) with their figures and first cards, the summary and the signed proposals."""
+	frappe.has_permission("CRM Opportunity", "read", throw=True)
+	board = resolve_board(portfolio, template)
+	weighted = bool(cint(weighted))
+	page_length = min(max(cint(page_length), 1), MAX_PAGE)
+	if sort not in SORTS:
+		frappe.throw(_("Unknown sort {0}").format(frappe.bold(sort)))
+	conditions, or_filters = build_filters(board, scope, search, filters)
+	open_conditions = [*conditions, ["status", "=", rules.OPEN]]
+	stages = frappe.get_all(
+		"CRM Stage",
+		filters={"stage_template": board["template"]},
+		fields=["name", "stage_name", "stage_type", "position", "color", "probability", "creates_quotation"],
+		order_by="position asc, name asc",
+	)
+	per_stage = figures(open_conditions, or_filters, "stage")
+	columns = []
+	for stage in stages:
+		if stage.stage_type != rules.OPEN:
+			continue
+		column = {**stage, "stage": stage.name, **shown(per_stage.get(stage.name), weighted)}
+		column["cards"] = get_cards(open_conditions, or_filters, stage.name, sort, 0, page_length)
+		column["has_more"] = column["count"] > len(column["cards"])
+		columns.append(column)
+	summary = shown(
+		{
+			key: sum(flt(r.get(key)) for r in per_stage.values())
+			for key in ("count", "amount", "days", "weighted_amount", "weighted_days")
+		},
+		weighted,
+	)
+	return {
+		"portfolio": board["portfolio"],
+		"template": board["template"],
+		"grouping": board["grouping"],
+		"can_create": not board["grouping"] and bool(frappe.has_permission("CRM Opportunity", "create")),
+		"weighted": weighted,
+		"columns": columns,
+		"closed_stages": [s for s in stages if s.stage_type != rules.OPEN],
+		"summary": summary,
+		"signed": get_signed_proposals(),
+	}
+
+
+def get_cards(
+	conditions: list, or_filters: list, stage: str, sort: str, start: int, page_length: int
+) -> list:
+	return decorate(
+		frappe.get_list(
+			"CRM Opportunity",
+			filters=[*conditions, ["stage", "=", stage]],
+			or_filters=or_filters,
+			fields=card_fields(),
+			order_by=f"{SORTS[sort]}, name desc",
+			start=start,
+			page_length=page_length,
+		)
+	)
+
+
+@frappe.whitelist()
+def get_column_cards(
+	stage: str,
+	portfolio: str | None = None,
+	template: str | None = None,
+	scope: str | None = "me",
+	search: str | None = None,
+	filters: dict | str | None = None,
+	sort: str = "modified",
+	start: int = 0,
+	page_length: int = 20,
+) -> list[dict]:
+	"""The next page of one column ("load more")."""
+	frappe.has_permission("CRM Opportunity", "read", throw=True)
+	board = resolve_board(portfolio, template)
+	if sort not in SORTS:
+		frappe.throw(_("Unknown sort {0}").format(frappe.bold(sort)))
+	conditions, or_filters = build_filters(board, scope, search, filters)
+	return get_cards(
+		[*conditions, ["status", "=", rules.OPEN]],
+		or_filters,
+		stage,
+		sort,
+		max(cint(start), 0),
+		min(max(cint(page_length), 1), MAX_PAGE),
+	)
+
+
+@frappe.whitelist()
+def get_signed_proposals(user: str | None = None) -> dict:
+	"""'Mes propositions commerciales signées': won opportunities of the user by signature period."""
+	user = user or frappe.session.user
+	if user != frappe.session.user:
+		frappe.has_permission("CRM Opportunity", "read", throw=True)
+	today = getdate(nowdate())
+	year_start, year_end = period_bounds(today, "year")
+	rows = frappe.get_list(
+		"CRM Opportunity",
+		filters={"status": rules.WON, "salesperson": user, "signed_on": ["between", [year_start, year_end]]},
+		fields=["signed_on", "amount", "days"],
+		limit_page_length=0,
+		order_by=None,
+	)
+	result = {}
+	for period in PERIODS:
+		start, end = period_bounds(today, period)
+		inside = [r for r in rows if start <= getdate(r.signed_on) <= end]
+		result[period] = {
+			"from": str(start),
+			"to": str(end),
+			"count": len(inside),
+			"amount": flt(sum(flt(r.amount) for r in inside)),
+			"days": flt(sum(flt(r.days) for r in inside), 3),
+		}
+	return result
+
+
+# --- archives -------------------------------------------------------------------------------------
+
+
+@frappe.whitelist()
+def get_archives(
+	status: str,
+	portfolio: str | None = None,
+	template: str | None = None,
+	scope: str | None = "me",
+	search: str | None = None,
+	start: int = 0,
+	page_length: int = 20,
+) -> list[dict]:
+	"""Won or lost opportunities of the board (newest closing first), for the archives and reuse."""
+	frappe.has_permission("CRM Opportunity", "read", throw=True)
+	if status not in (rules.WON, rules.LOST):
+		frappe.throw(_("Archives list won or lost opportunities"))
+	board = resolve_board(portfolio, template)
+	conditions, or_filters = build_filters(board, scope, search, None)
+	return decorate(
+		frappe.get_list(
+			"CRM Opportunity",
+			filters=[*conditions, ["status", "=", status]],
+			or_filters=or_filters,
+			fields=[*CARD_FIELDS, "signed_on", "lost_on", "lost_reason"],
+			order_by=("signed_on desc" if status == rules.WON else "lost_on desc") + ", modified desc",
+			start=max(cint(start), 0),
+			page_length=min(max(cint(page_length), 1), MAX_PAGE),
+		)
+	)
+
+
+# --- signature calendar ---------------------------------------------------------------------------
+
+
+@frappe.whitelist()
+def get_calendar(
+	year: int,
+	month: int,
+	months: int = 4,
+	portfolio: str | None = None,
+	template: str | None = None,
+	scope: str | None = "me",
+	weighted: bool = False,
+	search: str | None = None,
+	filters: dict | str | None = None,
+	page_length: int = 50,
+) -> dict:
+	"""Open opportunities by expected signature month: a "no date" column, then `months` months."""
+	frappe.has_permission("CRM Opportunity", "read", throw=True)
+	year, month, months = cint(year), cint(month), min(max(cint(months), 1), 12)
+	if not 1 <= month <= 12 or not 1900 <= year <= 9999:
+		frappe.throw(_("Invalid month {0}-{1}").format(year, month))
+	board = resolve_board(portfolio, template)
+	weighted = bool(cint(weighted))
+	page_length = min(max(cint(page_length), 1), MAX_PAGE)
+	conditions, or_filters = build_filters(board, scope, search, filters)
+	conditions.append(["status", "=", rules.OPEN])
+	span = month_range(year, month, months)
+	first, last = (span[0][0], span[0][1]), span[-1]
+	window = [
+		["expected_signature_date", ">=", f"{first[0]:04d}-{first[1]:02d}-01"],
+		["expected_signature_date", "<=", str(last_day(*last))],
+	]
+	# Grouped by date (get_list allows no expression in GROUP BY), then summed per month here.
+	per_month: dict[str, dict] = {}
+	for day, row in figures([*conditions, *window], or_filters, "expected_signature_date").items():
+		total = per_month.setdefault(month_key(getdate(day)), {})
+		for key in ("count", "amount", "days", "weighted_amount", "weighted_days"):
+			total[key] = flt(total.get(key)) + flt(row.get(key))
+	no_date = figures([*conditions, ["expected_signature_date", "is", "not set"]], or_filters, "status")
+	columns = [
+		{
+			"key": None,
+			"label": _("No date"),
+			**shown(no_date.get(rules.OPEN), weighted),
+			"cards": decorate(
+				frappe.get_list(
+					"CRM Opportunity",
+					filters=[*conditions, ["expected_signature_date", "is", "not set"]],
+					or_filters=or_filters,
+					fields=card_fields(),
+					order_by="modified desc",
+					page_length=page_length,
+				)
+			),
+		}
+	]
+	cards = decorate(
+		frappe.get_list(
+			"CRM Opportunity",
+			filters=[*conditions, *window],
+			or_filters=or_filters,
+			fields=card_fields(),
+			order_by="expected_signature_date asc, name asc",
+			page_length=page_length * months,
+		)
+	)
+	for y, m in span:
+		key = f"{y:04d}-{m:02d}"
+		columns.append(
+			{
+				"key": key,
+				"year": y,
+				"month": m,
+				**shown(per_month.get(key), weighted),
+				"cards": [c for c in cards if month_key(getdate(c["expected_signature_date"])) == key][
+					:page_length
+				],
+			}
+		)
+	previous, following = add_months(year, month, -1), add_months(year, month, months)
+	return {
+		"columns": columns,
+		"previous": {"year": previous[0], "month": previous[1]},
+		"next": {"year": following[0], "month": following[1]},
+		"can_create": not board["grouping"],
+		"weighted": weighted,
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def move_to_month(
+	opportunity: str, year: int | None = None, month: int | None = None, modified: str | None = None
+) -> dict:
+	"""Drop a card on a month: expected signature date = last day of that month (no month: no date)."""
+	from crm_portal.api.pipeline import opportunity_summary
+
+	doc = frappe.get_doc("CRM Opportunity", opportunity)
+	doc.check_permission("write")
+	check_not_stale(doc, modified)
+	if year is None and month is None:
+		doc.expected_signature_date = None
+	else:
+		year, month = cint(year), cint(month)
+		if not 1 <= month <= 12 or not 1900 <= year <= 9999:
+			frappe.throw(_("Invalid month {0}-{1}").format(year, month))
+		doc.expected_signature_date = last_day(year, month)
+	doc.save()
+	return opportunity_summary(doc)
