@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 
-.PHONY: bootstrap dev demo test lint pytest jstest integration format
+.PHONY: bootstrap dev demo test lint pytest jstest integration format bench
 
 bootstrap: ## Install system packages, a Frappe v15 + ERPNext v15 bench and both sites
 	bash scripts/bootstrap.sh
@@ -34,3 +34,6 @@ jstest: ## JS modules tested with node's own runner
 
 integration: ## Frappe integration suite on the test site (skipped, with a notice, when no bench exists)
 	bash scripts/integration.sh $(if $(TEST),--test $(TEST),) $(if $(MODULE),--module $(MODULE),)
+
+bench: ## Benchmark board/calendar at 10 000 and 100 000 opportunities on the test site (data rolled back)
+	bash scripts/benchmark.sh

@@ -1,0 +1,188 @@
+"""`make bench`: latency and SQL query counts of the board and calendar at 10 000 and 100 000
+opportunities, against the generic Frappe way (one get_list + count per stage), on the same data.
+
+Runs inside the bench: `bench --site <site> execute crm_portal.benchmarks.run`. All generated data
+lives in one transaction that is rolled back at the end: nothing is left on the site."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import time
+from contextlib import contextmanager
+
+import frappe
+from frappe.utils import add_days, getdate, nowdate
+
+from crm_portal.api import board
+
+TEMPLATE = "_Bench Template"
+STAGES = [("S1", 10, "Open", 10), ("S2", 20, "Open", 30), ("S3", 30, "Open", 50), ("S4", 40, "Open", 70)]
+CLOSED = [("Won", 90, "Won", 100), ("Lost", 99, "Lost", 0)]
+PORTFOLIOS = 5
+
+
+@contextmanager
+def counting_queries():
+	"""Count the SQL statements the block sends (frappe.db.sql is the single path to the database)."""
+	counter = {"n": 0}
+	original = frappe.db.sql
+
+	def sql(*args, **kwargs):
+		counter["n"] += 1
+		return original(*args, **kwargs)
+
+	frappe.db.sql = sql
+	try:
+		yield counter
+	finally:
+		frappe.db.sql = original
+
+
+def measure(fn, repeats: int) -> dict:
+	fn()  # warm caches (meta, settings), as a running site has them
+	times, queries = [], []
+	for _ in range(repeats):
+		with counting_queries() as counter:
+			start = time.perf_counter()
+			fn()
+			times.append((time.perf_counter() - start) * 1000)
+		queries.append(counter["n"])
+	times.sort()
+	return {
+		"p50_ms": round(statistics.median(times), 1),
+		"p95_ms": round(times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], 1),
+		"queries": max(queries),
+	}
+
+
+def generate(size: int, company: str, users: list[str]) -> list[str]:
+	"""`size` opportunities spread over portfolios, stages and salespeople (bulk insert)."""
+	if not frappe.db.exists("CRM Stage Template", TEMPLATE):
+		frappe.get_doc({"doctype": "CRM Stage Template", "template_name": TEMPLATE}).insert()
+		for name, position, stage_type, probability in STAGES + CLOSED:
+			frappe.get_doc(
+				{
+					"doctype": "CRM Stage",
+					"stage_template": TEMPLATE,
+					"stage_name": name,
+					"position": position,
+					"stage_type": stage_type,
+					"probability": probability,
+				}
+			).insert()
+	portfolios = []
+	for i in range(PORTFOLIOS):
+		name = f"_Bench Portfolio {i}"
+		if not frappe.db.exists("CRM Portfolio", name):
+			frappe.get_doc(
+				{
+					"doctype": "CRM Portfolio",
+					"portfolio_name": name,
+					"company": company,
+					"stage_template": TEMPLATE,
+				}
+			).insert()
+		portfolios.append(name)
+	existing = frappe.db.count("CRM Opportunity", {"portfolio": ("in", portfolios)})
+	rng = random.Random(size)
+	stages = [(f"{TEMPLATE}-{n}", t, p) for n, _, t, p in STAGES + CLOSED]
+	today = getdate(nowdate())
+	fields = [
+		"name", "title", "naming_series", "account_type", "account", "account_name", "portfolio", "company",
+		"stage_template", "stage", "status", "salesperson", "currency", "amount", "days", "probability",
+		"weighted_amount", "weighted_days", "expected_signature_date", "estimate_mode", "next_action_date",
+		"creation", "modified", "owner", "modified_by", "docstatus",
+	]  # fmt: skip
+	now = frappe.utils.now()
+	rows = []
+	for i in range(existing, size):
+		stage, status, probability = (
+			stages[rng.randrange(len(stages))] if rng.random() < 0.3 else stages[i % 4]
+		)
+		amount, days = rng.randrange(1000, 200000), rng.randrange(1, 200)
+		signature = add_days(today, rng.randrange(-60, 365)) if rng.random() < 0.8 else None
+		rows.append(
+			(
+				f"BENCH-{i:07d}", f"Opportunité {i}", "OPP-.#######", "Customer", f"Bench Client {i % 6000}",
+				f"Bench Client {i % 6000}", portfolios[i % PORTFOLIOS], company, TEMPLATE, stage, status,
+				users[i % len(users)], "EUR", amount, days, probability, amount * probability / 100,
+				days * probability / 100, signature, "General", None, now, now, "Administrator",
+				"Administrator", 0,
+			)
+		)  # fmt: skip
+	frappe.db.bulk_insert("CRM Opportunity", fields, rows, chunk_size=5000)
+	return portfolios
+
+
+def generic_board(portfolio: str) -> list:
+	"""What Frappe's desk Kanban and the Frappe CRM board do: per stage, a page of cards + figures."""
+	columns = []
+	for stage in frappe.get_all(
+		"CRM Stage", {"stage_template": TEMPLATE, "stage_type": "Open"}, pluck="name"
+	):
+		filters = {"portfolio": portfolio, "stage": stage, "status": "Open"}
+		cards = frappe.get_list("CRM Opportunity", filters=filters, fields=board.CARD_FIELDS, page_length=20)
+		count = frappe.db.count("CRM Opportunity", filters)
+		total = frappe.get_list("CRM Opportunity", filters=filters, fields=["sum(amount) as amount"])
+		columns.append((cards, count, total))
+	return columns
+
+
+def run(sizes: list[int] | None = None, repeats: int = 15, output: str | None = None) -> dict:
+	sizes = sizes or [10000, 100000]
+	company = frappe.db.get_value("Company", {}, "name")
+	if not company:
+		frappe.throw("The site has no Company: run `bench execute crm_portal.tests.utils.before_tests` first")
+	users = ["Administrator", *frappe.get_all("User", {"name": ("like", "%@%")}, pluck="name", limit=9)]
+	today = getdate(nowdate())
+	results = {
+		"machine": {"cpus": os.cpu_count(), "python": ".".join(map(str, __import__("sys").version_info[:3]))},
+		"sizes": {},
+	}
+	try:
+		for size in sizes:
+			start = time.perf_counter()
+			portfolios = generate(size, company, users)
+			frappe.db.sql("analyze table `tabCRM Opportunity`")
+			generated = round(time.perf_counter() - start, 1)
+			portfolio = portfolios[0]
+			results["sizes"][size] = {
+				"generate_s": generated,
+				"board (ours, one portfolio)": measure(
+					lambda p=portfolio: board.get_board(portfolio=p, scope="all"), repeats
+				),
+				"board (ours, grouping of 5 portfolios)": measure(
+					lambda: board.get_board(template=TEMPLATE, scope="all"), repeats
+				),
+				"board (generic per-stage get_list + count)": measure(
+					lambda p=portfolio: generic_board(p), repeats
+				),
+				"calendar (ours, 4 months)": measure(
+					lambda p=portfolio: board.get_calendar(
+						today.year, today.month, 4, portfolio=p, scope="all"
+					),
+					repeats,
+				),
+				"board search (ours)": measure(
+					lambda p=portfolio: board.get_board(portfolio=p, scope="all", search="Client 12"), repeats
+				),
+			}
+			print_table(size, results["sizes"][size])
+	finally:
+		frappe.db.rollback()  # nothing generated is kept
+	path = output or os.path.join(frappe.get_site_path(), "crm_portal_benchmark.json")
+	with open(path, "w") as f:
+		json.dump(results, f, indent=1)
+	print(f"JSON written to {path}")
+	return results
+
+
+def print_table(size: int, rows: dict) -> None:
+	print(f"\n{size:,} opportunities (generated in {rows['generate_s']} s)")
+	print(f"{'endpoint':48} {'p50 ms':>9} {'p95 ms':>9} {'queries':>8}")
+	for name, r in rows.items():
+		if isinstance(r, dict):
+			print(f"{name:48} {r['p50_ms']:>9} {r['p95_ms']:>9} {r['queries']:>8}")
