@@ -131,7 +131,7 @@ def generic_board(portfolio: str) -> list:
 	return columns
 
 
-def run(sizes: list[int] | None = None, repeats: int = 15, output: str | None = None) -> dict:
+def run(sizes: list[int] | None = None, repeats: int = 15, output: str | None = None) -> None:
 	sizes = sizes or [10000, 100000]
 	company = frappe.db.get_value("Company", {}, "name")
 	if not company:
@@ -177,7 +177,6 @@ def run(sizes: list[int] | None = None, repeats: int = 15, output: str | None = 
 	with open(path, "w") as f:
 		json.dump(results, f, indent=1)
 	print(f"JSON written to {path}")
-	return results
 
 
 def print_table(size: int, rows: dict) -> None:
