@@ -56,7 +56,7 @@ def resolve_board(portfolio: str | None, template: str | None) -> dict:
 		frappe.throw(_("Choose a portfolio or a grouping of portfolios"))
 	if portfolio:
 		frappe.has_permission("CRM Portfolio", "read", doc=portfolio, throw=True)
-		template = frappe.db.get_value("CRM Portfolio", portfolio, "stage_template")
+		template = frappe.get_cached_value("CRM Portfolio", portfolio, "stage_template")
 		if not template:
 			frappe.throw(_("Portfolio {0} does not exist").format(frappe.bold(portfolio)))
 		portfolios = [portfolio]
@@ -133,7 +133,7 @@ def build_filters(
 
 def card_fields() -> list[str]:
 	"""The standard card fields plus the fields an admin adds to cards in CRM Portal Settings."""
-	extra = (frappe.db.get_single_value("CRM Portal Settings", "card_fields") or "").split()
+	extra = (frappe.get_cached_doc("CRM Portal Settings").card_fields or "").split()
 	meta = frappe.get_meta("CRM Opportunity")
 	return CARD_FIELDS + [f for f in extra if f not in CARD_FIELDS and meta.has_field(f)]
 
@@ -210,12 +210,14 @@ def get_board(
 		order_by="position asc, name asc",
 	)
 	per_stage = figures(open_conditions, or_filters, "stage")
+	open_stages = [s for s in stages if s.stage_type == rules.OPEN]
+	cards = get_cards_of_stages(
+		open_conditions, or_filters, board["portfolios"], [s.name for s in open_stages], sort, page_length
+	)
 	columns = []
-	for stage in stages:
-		if stage.stage_type != rules.OPEN:
-			continue
+	for stage in open_stages:
 		column = {**stage, "stage": stage.name, **shown(per_stage.get(stage.name), weighted)}
-		column["cards"] = get_cards(open_conditions, or_filters, stage.name, sort, 0, page_length)
+		column["cards"] = [c for c in cards if c["stage"] == stage.name]
 		column["has_more"] = column["count"] > len(column["cards"])
 		columns.append(column)
 	summary = shown(
@@ -236,6 +238,52 @@ def get_board(
 		"summary": summary,
 		"signed": get_signed_proposals(),
 	}
+
+
+def get_cards_of_stages(
+	conditions: list, or_filters: list, portfolios: list[str], stages: list[str], sort: str, page_length: int
+) -> list:
+	"""The first page of every column in one round trip: a UNION ALL of one page per (portfolio, stage),
+	each built by frappe.get_list (run=0 returns its SQL with values escaped and permission conditions
+	included) so each page is an index range read of the board index with its own LIMIT. A grouping's
+	pages are then merged per stage in the same order and cut to the page length."""
+	if not stages or not portfolios:
+		return []
+	others = [c for c in conditions if c[0] != "portfolio"]
+	pages = [
+		frappe.get_list(
+			"CRM Opportunity",
+			filters=[*others, ["portfolio", "=", portfolio], ["stage", "=", stage]],
+			or_filters=or_filters,
+			fields=card_fields(),
+			order_by=f"{SORTS[sort]}, name desc",
+			page_length=page_length,
+			run=0,
+		)
+		for portfolio in portfolios
+		for stage in stages
+	]
+	cards = frappe.db.sql(" union all ".join(f"({page})" for page in pages), as_dict=True)
+	if len(portfolios) > 1:
+		cards = merge_pages(cards, sort, page_length)
+	return decorate(cards)
+
+
+def merge_pages(cards: list[dict], sort: str, page_length: int) -> list[dict]:
+	"""Order each stage's cards as the SQL ORDER BY does (NULLs first ascending, last descending;
+	ties by name descending) and keep the first page."""
+	field, direction = SORTS[sort].split()
+	cards = sorted(cards, key=lambda c: c["name"], reverse=True)
+	cards.sort(
+		key=lambda c: (c[field] is not None, c[field] if c[field] is not None else 0),
+		reverse=direction == "desc",
+	)
+	per_stage: dict[str, list] = {}
+	for card in cards:
+		page = per_stage.setdefault(card["stage"], [])
+		if len(page) < page_length:
+			page.append(card)
+	return [card for page in per_stage.values() for card in page]
 
 
 def get_cards(
@@ -290,23 +338,25 @@ def get_signed_proposals(user: str | None = None) -> dict:
 		frappe.has_permission("CRM Opportunity", "read", throw=True)
 	today = getdate(nowdate())
 	year_start, year_end = period_bounds(today, "year")
-	rows = frappe.get_list(
-		"CRM Opportunity",
-		filters={"status": rules.WON, "salesperson": user, "signed_on": ["between", [year_start, year_end]]},
-		fields=["signed_on", "amount", "days"],
-		limit_page_length=0,
-		order_by=None,
+	by_day = figures(
+		[
+			["status", "=", rules.WON],
+			["salesperson", "=", user],
+			["signed_on", "between", [year_start, year_end]],
+		],
+		[],
+		"signed_on",
 	)
 	result = {}
 	for period in PERIODS:
 		start, end = period_bounds(today, period)
-		inside = [r for r in rows if start <= getdate(r.signed_on) <= end]
+		inside = [row for day, row in by_day.items() if start <= getdate(day) <= end]
 		result[period] = {
 			"from": str(start),
 			"to": str(end),
-			"count": len(inside),
-			"amount": flt(sum(flt(r.amount) for r in inside)),
-			"days": flt(sum(flt(r.days) for r in inside), 3),
+			"count": sum(cint(r["count"]) for r in inside),
+			"amount": flt(sum(flt(r["amount"]) for r in inside)),
+			"days": flt(sum(flt(r["days"]) for r in inside), 3),
 		}
 	return result
 

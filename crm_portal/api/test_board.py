@@ -90,6 +90,17 @@ class TestBoard(FrappeTestCase):
 		single = board.get_board(portfolio=self.p2, scope="all")
 		self.assertEqual(single["summary"]["amount"], 200)
 
+	def test_grouping_pages_are_merged_in_order(self):
+		for amount, portfolio in ((5, self.p1), (40, self.p2), (30, self.p1), (20, self.p2), (10, self.p1)):
+			self.make(title=f"G{amount}", amount=amount, portfolio=portfolio)
+		grouped = board.get_board(template=self.template, scope="all", sort="amount", page_length=3)
+		column = grouped["columns"][0]
+		self.assertEqual([c["title"] for c in column["cards"]], ["G40", "G30", "G20"])
+		self.assertEqual(column["count"], 5)
+		self.assertTrue(column["has_more"])
+		by_title = board.get_board(template=self.template, scope="all", sort="title", page_length=2)
+		self.assertEqual([c["title"] for c in by_title["columns"][0]["cards"]], ["G10", "G20"])
+
 	def test_search_and_filters(self):
 		self.make(title="Refonte SI", amount=50000, expected_signature_date="2026-03-31", contact_email=None)
 		self.make(title="Audit paie", amount=3000, expected_signature_date="2026-06-30")

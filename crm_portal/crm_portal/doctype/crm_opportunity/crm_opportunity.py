@@ -249,3 +249,12 @@ class CRMOpportunity(Document):
 				).format(frappe.bold(self.name)),
 				frappe.LinkExistsError,
 			)
+
+
+def on_doctype_update():
+	"""Composite indexes for the board (columns, cards), the calendar and the signed proposals."""
+	frappe.db.add_index("CRM Opportunity", ["portfolio", "status", "stage", "modified"], "board_index")
+	frappe.db.add_index(
+		"CRM Opportunity", ["portfolio", "status", "expected_signature_date"], "calendar_index"
+	)
+	frappe.db.add_index("CRM Opportunity", ["salesperson", "status", "signed_on"], "signed_index")
