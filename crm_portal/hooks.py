@@ -11,3 +11,17 @@ required_apps = ["frappe/erpnext"]
 # Testing
 # -------
 before_tests = "crm_portal.tests.utils.before_tests"
+
+# Permissions
+# -----------
+permission_query_conditions = {
+	"CRM Opportunity": "crm_portal.permissions.opportunity_query_conditions",
+}
+has_permission = {
+	"CRM Opportunity": "crm_portal.permissions.opportunity_has_permission",
+}
+
+# Installation
+# ------------
+after_install = "crm_portal.setup.install.after_install"
+after_migrate = "crm_portal.setup.install.after_migrate"

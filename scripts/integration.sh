@@ -11,6 +11,8 @@ if ! bench_present; then
 	exit 0
 fi
 
+# Our tests build their records with factories (crm_portal/tests/utils.py); Frappe's automatic test
+# records would walk every Link of ERPNext and stop on DocTypes of apps not installed (Payment Gateway).
 args=(--app crm_portal)
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -34,7 +36,7 @@ step "bench --site $TEST_SITE run-tests ${args[*]}"
 # Without CI set, bench run-tests exits 0 even when tests fail.
 log=$(mktemp)
 set +e
-(cd "$CRM_PORTAL_BENCH" && as_bench_user env CI=1 bench --site "$TEST_SITE" run-tests "${args[@]}") 2>&1 | tee "$log"
+(cd "$CRM_PORTAL_BENCH" && as_bench_user env CI=1 bench --site "$TEST_SITE" run-tests --skip-test-records "${args[@]}") 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -eq 0 ] && ! grep -Eq '^Ran [1-9][0-9]* tests?' "$log"; then

@@ -118,3 +118,41 @@ def create_test_opportunity(**overrides):
 	}
 	values.update(overrides)
 	return frappe.get_doc(values).insert()
+
+
+def create_test_sales_person(user: str, parent: str | None = None, is_group: int = 1) -> str:
+	"""A Sales Person for `user` (through an Employee) under `parent` in ERPNext's Sales Person tree."""
+	from frappe.utils.nestedset import get_root_of
+
+	name = f"_Test SP {user}"
+	if frappe.db.exists("Sales Person", name):
+		return name
+	employee = frappe.db.get_value("Employee", {"user_id": user}, "name")
+	if not employee:
+		employee = (
+			frappe.get_doc(
+				{
+					"doctype": "Employee",
+					"first_name": user.split("@")[0],
+					"gender": frappe.db.get_value("Gender", {}, "name") or "Male",
+					"date_of_birth": "1980-01-01",
+					"date_of_joining": "2020-01-01",
+					"company": get_test_company(),
+					"status": "Active",
+					"user_id": user,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	frappe.get_doc(
+		{
+			"doctype": "Sales Person",
+			"sales_person_name": name,
+			"parent_sales_person": parent or get_root_of("Sales Person"),
+			"is_group": is_group,
+			"employee": employee,
+			"enabled": 1,
+		}
+	).insert(ignore_permissions=True)
+	return name
