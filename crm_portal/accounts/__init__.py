@@ -1,15 +1,6 @@
-"""Accounts: an opportunity's account is a CRM Prospect or an ERPNext Customer."""
+"""Accounts: an opportunity's account is a CRM Prospect or an ERPNext Customer.
 
-import frappe
+This package's plain modules (`identifiers`, `sirene`) import no frappe so pytest can test them; the
+frappe-using helpers live in `crm_portal.accounts.doctypes`."""
 
 ACCOUNT_DOCTYPES = ("CRM Prospect", "Customer")
-
-
-def get_account_doctypes() -> list[str]:
-	"""The account DocTypes present on this site (CRM Prospect ships with the app)."""
-	return [dt for dt in ACCOUNT_DOCTYPES if frappe.db.exists("DocType", dt)]
-
-
-def get_account_title(account_type: str, account: str) -> str | None:
-	title_field = frappe.get_meta(account_type).get_title_field()
-	return frappe.db.get_value(account_type, account, title_field)
