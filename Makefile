@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 
-.PHONY: bootstrap dev demo test lint pytest jstest integration format bench
+.PHONY: bootstrap dev demo test lint pytest jstest integration browser format bench
 
 bootstrap: ## Install system packages, a Frappe v15 + ERPNext v15 bench and both sites
 	bash scripts/bootstrap.sh
@@ -11,7 +11,7 @@ bootstrap: ## Install system packages, a Frappe v15 + ERPNext v15 bench and both
 dev: ## Bootstrap if needed, migrate, load demo data, start the bench on :8000
 	bash scripts/dev.sh
 
-test: lint pytest jstest integration ## Everything CI runs
+test: lint pytest jstest integration browser ## Everything CI runs
 
 $(VENV)/.ready: requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ jstest: ## JS modules tested with node's own runner
 
 integration: ## Frappe integration suite on the test site (skipped, with a notice, when no bench exists)
 	bash scripts/integration.sh $(if $(TEST),--test $(TEST),) $(if $(MODULE),--module $(MODULE),)
+
+browser: ## Headless Chromium test of the board on the dev site (skipped, with a notice, when no bench exists)
+	bash scripts/browser.sh
 
 bench: ## Benchmark board/calendar at 10 000 and 100 000 opportunities on the test site (data rolled back)
 	bash scripts/benchmark.sh

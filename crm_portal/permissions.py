@@ -1,11 +1,13 @@
-"""Who sees and edits which opportunities (hooks: permission_query_conditions, has_permission).
+"""Who sees and edits which opportunities, actions and prospects (hooks: permission_query_conditions,
+has_permission).
 
-- System Manager, Sales Manager: every opportunity (Frappe's User Permissions on Company still apply).
-- CRM 360 Viewer: reads every opportunity (the seeds' "compte décloisonné"), edits like a Sales User.
-- Sales User: the opportunities where they, or a Sales Person below them in ERPNext's Sales Person
-  tree, are the salesperson, and those they created.
+- System Manager, Sales Manager: every record (Frappe's User Permissions on Company still apply).
+- CRM 360 Viewer: reads every record (the seeds' "compte décloisonné"), edits like a Sales User.
+- Sales User: the records of their own and of the Sales Persons below them in ERPNext's Sales Person
+  tree (opportunity salesperson, action assignee, prospect account manager), those they created, and
+  the prospects their team has opportunities on.
 - CRM Portal User (website users): only their own.
-Lists, reports, search, the board, the calendar and the API all read through these rules."""
+Lists, reports, search, the board, the calendar, the timeline and the API all read through these rules."""
 
 import frappe
 
@@ -28,19 +30,48 @@ def visible_salespeople(user: str) -> list[str]:
 	return [user]
 
 
-def opportunity_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+# DocType -> the field naming the user a record belongs to (besides its creator).
+PERSON_FIELDS = {
+	"CRM Opportunity": "salesperson",
+	"CRM Action": "assigned_to",
+	"CRM Prospect": "account_manager",
+}
+
+
+def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions of the DocTypes of PERSON_FIELDS: what a user's lists, reports,
+	searches and board read."""
 	user = user or frappe.session.user
 	if user == "Administrator" or sees_everything(user):
 		return ""
 	people = ", ".join(frappe.db.escape(u) for u in visible_salespeople(user))
-	owner = frappe.db.escape(user)
-	return f"(`tabCRM Opportunity`.`salesperson` in ({people}) or `tabCRM Opportunity`.`owner` = {owner})"
+	table = f"`tab{doctype}`"
+	conditions = [
+		f"{table}.`{PERSON_FIELDS[doctype]}` in ({people})",
+		f"{table}.`owner` = {frappe.db.escape(user)}",
+	]
+	if doctype == "CRM Prospect":
+		# Accounts follow their opportunities.
+		conditions.append(
+			f"{table}.`name` in (select `account` from `tabCRM Opportunity`"
+			f" where `account_type` = 'CRM Prospect' and `salesperson` in ({people}))"
+		)
+	return "(" + " or ".join(conditions) + ")"
 
 
-def opportunity_has_permission(doc, ptype: str = "read", user: str | None = None, debug=False) -> bool | None:
+def has_permission(doc, ptype: str = "read", user: str | None = None, debug=False) -> bool | None:
+	"""has_permission of the same DocTypes: the same rule, for one document (forms, API, get_doc)."""
 	user = user or frappe.session.user
 	if user == "Administrator" or sees_everything(user, ptype):
 		return True
 	if doc.is_new() if hasattr(doc, "is_new") else not doc.get("creation"):
 		return True  # creating: the role permission decides
-	return doc.get("owner") == user or doc.get("salesperson") in visible_salespeople(user)
+	people = visible_salespeople(user)
+	if doc.get("owner") == user or doc.get(PERSON_FIELDS[doc.doctype]) in people:
+		return True
+	return doc.doctype == "CRM Prospect" and bool(
+		frappe.db.exists(
+			"CRM Opportunity",
+			{"account_type": "CRM Prospect", "account": doc.name, "salesperson": ("in", people)},
+		)
+	)

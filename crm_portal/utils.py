@@ -1,5 +1,6 @@
 """Small helpers shared by the API modules."""
 
+import json
 import random
 import string
 from contextlib import contextmanager
@@ -35,3 +36,19 @@ def check_not_stale(doc, modified: str | None) -> None:
 			ConflictError,
 			title=_("Modified meanwhile"),
 		)
+
+
+def parse_json_arg(value, expected: type, label: str):
+	"""An object or list argument as the desk sends it (`frappe.call` JSON-encodes them) or as a JSON body
+	gives it; anything else is refused with a message, never a server error."""
+	if value in (None, ""):
+		return expected()
+	if isinstance(value, str):
+		try:
+			value = json.loads(value)
+		except ValueError:
+			frappe.throw(_("{0} is not valid JSON").format(label), title=_("Invalid input"))
+	if not isinstance(value, expected):
+		kind = _("an object") if expected is dict else _("a list")
+		frappe.throw(_("{0} must be given as {1}").format(label, kind), title=_("Invalid input"))
+	return value

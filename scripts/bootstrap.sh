@@ -103,23 +103,6 @@ build_assets() {
 	fi
 }
 
-ensure_site() {
-	local site="$1"
-	if [ ! -f "$CRM_PORTAL_BENCH/sites/$site/site_config.json" ]; then
-		step "Creating site $site"
-		bench_cmd new-site "$site" --db-root-username "$DB_ROOT_USER" --db-root-password "$DB_ROOT_PASSWORD" \
-			--admin-password "$ADMIN_PASSWORD"
-	fi
-	local installed
-	installed=$(bench_cmd --site "$site" list-apps 2>/dev/null || true)
-	for app in erpnext crm_portal; do
-		if ! grep -q "^$app" <<<"$installed"; then
-			step "Installing $app on $site"
-			bench_cmd --site "$site" install-app "$app"
-		fi
-	done
-}
-
 main() {
 	install_system_packages
 	create_bench_user

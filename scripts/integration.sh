@@ -24,6 +24,13 @@ done
 
 start_services
 link_app "$CHECKOUT"
+# The hostile-input suite uses hypothesis, a test-only dependency (pinned in requirements-dev.txt).
+if ! as_bench_user "$CRM_PORTAL_BENCH/env/bin/python" -c "import hypothesis" 2>/dev/null; then
+	as_bench_user "$CRM_PORTAL_BENCH/env/bin/pip" install -q "$(grep -m1 '^hypothesis' "$CHECKOUT/requirements-dev.txt")"
+fi
+if [ "${CRM_PORTAL_FRESH_TEST_SITE:-0}" = "1" ]; then
+	recreate_test_site
+fi
 [ -f "$CRM_PORTAL_BENCH/sites/$TEST_SITE/site_config.json" ] || die "No test site $TEST_SITE: run 'make bootstrap'."
 step "Migrating $TEST_SITE"
 migrate_log=$(mktemp)

@@ -98,4 +98,40 @@ link_app() {
 		# apps.txt may lack its final newline
 		printf '%s\ncrm_portal\n' "$(cat "$apps_txt")" | as_bench_user tee "$apps_txt" >/dev/null
 	fi
+	# Frappe reads translations from compiled .mo files: build them from crm_portal/locale/*.po.
+	bench_cmd compile-po-to-mo --app crm_portal >/dev/null 2>&1 || echo "WARNING: translations not compiled" >&2
+}
+
+# Create a site with erpnext and crm_portal installed (idempotent: installs what is missing).
+ensure_site() {
+	local site="$1"
+	if [ ! -f "$CRM_PORTAL_BENCH/sites/$site/site_config.json" ]; then
+		step "Creating site $site"
+		bench_cmd new-site "$site" --db-root-username "$DB_ROOT_USER" --db-root-password "$DB_ROOT_PASSWORD" \
+			--admin-password "$ADMIN_PASSWORD"
+	fi
+	local installed
+	installed=$(bench_cmd --site "$site" list-apps 2>/dev/null || true)
+	for app in erpnext crm_portal; do
+		if ! grep -q "^$app" <<<"$installed"; then
+			step "Installing $app on $site"
+			bench_cmd --site "$site" install-app "$app"
+		fi
+	done
+}
+
+# A test site from scratch (CI: no data left by earlier runs can make a test pass or fail).
+recreate_test_site() {
+	step "Recreating $TEST_SITE from scratch"
+	bench_cmd drop-site "$TEST_SITE" --force --no-backup --db-root-username "$DB_ROOT_USER" \
+		--db-root-password "$DB_ROOT_PASSWORD" >/dev/null 2>&1 || true
+	rm -rf "$CRM_PORTAL_BENCH/sites/$TEST_SITE"
+	local log
+	log=$(mktemp)
+	if ! ensure_site "$TEST_SITE" >"$log" 2>&1; then
+		tr '\r' '\n' <"$log" | grep -v '^Updating DocTypes' | tail -40
+		die "could not create the test site $TEST_SITE"
+	fi
+	rm -f "$log"
+	bench_cmd --site "$TEST_SITE" set-config allow_tests true >/dev/null
 }

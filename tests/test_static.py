@@ -26,6 +26,7 @@ MODULE_RECORD_DIRS = {
 	"report",
 	"number_card",
 	"dashboard_chart",
+	"dashboard_chart_source",
 	"print_format",
 }
 
@@ -113,6 +114,27 @@ def test_hook_path_resolves(dotted):
 		n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
 	} | {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
 	assert attr in names, f"{dotted}: {module} defines no {attr}"
+
+
+WHITELISTING_MODULES = sorted(
+	p
+	for p in APP.rglob("*.py")
+	if "frappe.whitelist" in p.read_text(encoding="utf-8") and "test_" not in p.name
+)
+
+
+@pytest.mark.parametrize("path", WHITELISTING_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_whitelisted_modules_keep_real_annotations(path):
+	"""Frappe validates a whitelisted function's arguments against its type hints, but skips hints that are
+	strings: `from __future__ import annotations` would silently turn that validation off."""
+	tree = ast.parse(path.read_text(encoding="utf-8"))
+	future = [
+		alias.name
+		for node in tree.body
+		if isinstance(node, ast.ImportFrom) and node.module == "__future__"
+		for alias in node.names
+	]
+	assert "annotations" not in future
 
 
 JS_FILES = sorted(

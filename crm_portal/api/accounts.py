@@ -186,6 +186,7 @@ def find_contacts(query: str, limit: int, include_closed: bool) -> list[dict]:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def search(query: str, limit: int = DEFAULT_RESULTS) -> dict:
 	"""The accounts & contacts search bar: accounts (prospects and customers, by name, legal name,
 	SIREN or SIRET) and contacts (by name or e-mail)."""
@@ -202,6 +203,7 @@ def search(query: str, limit: int = DEFAULT_RESULTS) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def search_accounts(query: str, limit: int = DEFAULT_RESULTS) -> list[dict]:
 	if too_short(query):
 		return []
@@ -209,6 +211,7 @@ def search_accounts(query: str, limit: int = DEFAULT_RESULTS) -> list[dict]:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def search_contacts(query: str, limit: int = DEFAULT_RESULTS) -> list[dict]:
 	if too_short(query):
 		return []
@@ -285,6 +288,7 @@ def accounts_by(email: str | None, phone: str | None) -> set[tuple[str, str]]:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def search_opportunities(query: str, limit: int = DEFAULT_RESULTS) -> dict:
 	"""Opportunities whose account or contact (main or other) has this e-mail or phone number."""
 	frappe.has_permission("CRM Opportunity", "read", throw=True)
@@ -540,6 +544,7 @@ def quick_create_account(values: dict | str) -> str:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_account_links(account_type: str, account: str, kind: str | None = None) -> list[dict]:
 	"""An account's links in both directions: those on its own form and those other accounts made to
 	it (filiation links are informative, this is how they are searched)."""

@@ -13,10 +13,12 @@ import frappe
 from frappe import _
 from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
 from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.query_builder import DocType
 from frappe.utils import cint, format_datetime, get_datetime, get_fullname, get_url_to_form, now_datetime
 
 from crm_portal import actions
-from crm_portal.teams import scope_users
+from crm_portal.accounts.doctypes import check_links_readable
+from crm_portal.teams import sales_person_of, scope_users
 from crm_portal.utils import atomic, check_not_stale, parse_json_arg
 
 DOCTYPE = "CRM Action"
@@ -52,11 +54,38 @@ DIGEST_LIMIT = 20
 # --- feed -----------------------------------------------------------------------------------------
 
 
+TEAM_N = "team_n"  # "Mon équipe N": the user and the salespeople under the same manager
+
+
+def same_level_users(user: str) -> list[str]:
+	"""The user and the users of the enabled Sales Persons sharing the user's parent Sales Person."""
+	me = sales_person_of(user)
+	if not me:
+		return [user]
+	parent = frappe.db.get_value("Sales Person", me.name, "parent_sales_person")
+	sp, emp = DocType("Sales Person"), DocType("Employee")
+	peers = (
+		frappe.qb.from_(sp)
+		.join(emp)
+		.on(sp.employee == emp.name)
+		.select(emp.user_id)
+		.where((sp.enabled == 1) & emp.user_id.isnotnull() & (sp.parent_sales_person == parent))
+		.run(pluck=True)
+	)
+	return [user, *sorted(u for u in set(peers) if u != user)]
+
+
+def feed_users(scope: str | None) -> list[str] | None:
+	if scope == TEAM_N:
+		return same_level_users(frappe.session.user)
+	return scope_users(scope)
+
+
 def feed_filters(
 	scope: str | None, search: str | None, action_types, include_done: bool
 ) -> tuple[list, list]:
 	conditions = [["status", "in", [actions.OPEN, actions.DONE] if include_done else [actions.OPEN]]]
-	users = scope_users(scope)
+	users = feed_users(scope)
 	if users is not None:
 		conditions.append(["assigned_to", "in", users])
 	if action_types:
@@ -130,6 +159,7 @@ def decorate(rows: list[dict], now: datetime) -> list[dict]:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_actions(
 	scope: str | None = "me",
 	bucket: str = "all",
@@ -166,6 +196,7 @@ def get_actions(
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_opportunity_actions(opportunity: str) -> dict:
 	"""The card pictogram's pop-up: an opportunity's open actions, first the earliest, and its state."""
 	frappe.has_permission("CRM Opportunity", "read", doc=opportunity, throw=True)
@@ -240,6 +271,7 @@ def create_action(
 	frappe.has_permission(DOCTYPE, "create", throw=True)
 	if opportunity:
 		frappe.has_permission("CRM Opportunity", "read", doc=opportunity, throw=True)
+	check_links_readable(account_type, account, contact)
 	doc = new_action(
 		{
 			"action_type": action_type,

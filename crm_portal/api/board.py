@@ -3,15 +3,15 @@
 Reads go through `frappe.get_list`, so every permission rule (roles, user permissions, the app's
 permission query) applies; figures are aggregated in SQL, one grouped query per figure set."""
 
-from __future__ import annotations
-
 import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
+from crm_portal.actions import next_action_state
 from crm_portal.pipeline import rules
 from crm_portal.pipeline.periods import PERIODS, add_months, last_day, month_key, month_range, period_bounds
-from crm_portal.utils import check_not_stale
+from crm_portal.teams import scope_users
+from crm_portal.utils import check_not_stale, parse_json_arg
 
 CARD_FIELDS = [
 	"name",
@@ -50,8 +50,12 @@ MAX_PAGE = 200
 # --- scope, filters -----------------------------------------------------------------------------
 
 
-def resolve_board(portfolio: str | None, template: str | None) -> dict:
-	"""A portfolio, or a grouping: every active portfolio of one template (cards move, no creation)."""
+def resolve_board(portfolio: str | None, template: str | None, all_portfolios: bool = False) -> dict:
+	"""A portfolio, or a grouping: every active portfolio of one template (cards move, no creation);
+	with `all_portfolios` (the signature calendar's "all portfolios"), every active portfolio the user reads."""
+	if all_portfolios and not portfolio and not template:
+		portfolios = frappe.get_list("CRM Portfolio", filters={"is_active": 1}, pluck="name")
+		return {"portfolio": None, "template": None, "portfolios": portfolios, "grouping": True}
 	if bool(portfolio) == bool(template):
 		frappe.throw(_("Choose a portfolio or a grouping of portfolios"))
 	if portfolio:
@@ -66,18 +70,6 @@ def resolve_board(portfolio: str | None, template: str | None) -> dict:
 			"CRM Portfolio", filters={"stage_template": template, "is_active": 1}, pluck="name"
 		)
 	return {"portfolio": portfolio, "template": template, "portfolios": portfolios, "grouping": not portfolio}
-
-
-def scope_users(scope: str | None) -> list[str] | None:
-	"""Salespeople whose opportunities are shown: 'me', 'all', or a user's e-mail (None = all)."""
-	scope = scope or "me"
-	if scope == "all":
-		return None
-	if scope == "me":
-		return [frappe.session.user]
-	if not frappe.db.exists("User", scope):
-		frappe.throw(_("Unknown scope {0}").format(frappe.bold(scope)))
-	return [scope]
 
 
 def build_filters(
@@ -100,9 +92,7 @@ def build_filters(
 			["contact_email", "like", like],
 			["contact_mobile", "like", like],
 		]
-	filters = frappe.parse_json(filters) if filters else {}
-	if not isinstance(filters, dict):
-		frappe.throw(_("Filters must be given as an object"))
+	filters = parse_json_arg(filters, dict, _("Filters"))
 	for tag in filters.get("tags") or []:
 		conditions.append(["_user_tags", "like", f"%{tag}%"])
 	if filters.get("signature_from"):
@@ -136,13 +126,6 @@ def card_fields() -> list[str]:
 	extra = (frappe.get_cached_doc("CRM Portal Settings").card_fields or "").split()
 	meta = frappe.get_meta("CRM Opportunity")
 	return CARD_FIELDS + [f for f in extra if f not in CARD_FIELDS and meta.has_field(f)]
-
-
-def next_action_state(next_action_date, now=None) -> str:
-	"""Card pictogram: late (red), upcoming (green), none (orange)."""
-	if not next_action_date:
-		return "none"
-	return "late" if next_action_date < (now or now_datetime()) else "upcoming"
 
 
 def decorate(cards: list[dict]) -> list[dict]:
@@ -184,6 +167,7 @@ def shown(row: dict | None, weighted: bool) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_board(
 	portfolio: str | None = None,
 	template: str | None = None,
@@ -237,6 +221,18 @@ def get_board(
 		"closed_stages": [s for s in stages if s.stage_type != rules.OPEN],
 		"summary": summary,
 		"signed": get_signed_proposals(),
+		"settings": board_settings(),
+	}
+
+
+def board_settings() -> dict:
+	"""The CRM Portal Settings switches the board's quick-create dialog follows (sales users cannot read
+	the settings DocType itself)."""
+	settings = frappe.get_cached_doc("CRM Portal Settings")
+	return {
+		"allow_quick_account_creation": cint(settings.allow_quick_account_creation),
+		"allow_default_stage_override": cint(settings.allow_default_stage_override),
+		"default_currency": settings.default_currency,
 	}
 
 
@@ -303,6 +299,7 @@ def get_cards(
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_column_cards(
 	stage: str,
 	portfolio: str | None = None,
@@ -331,6 +328,7 @@ def get_column_cards(
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_signed_proposals(user: str | None = None) -> dict:
 	"""'Mes propositions commerciales signées': won opportunities of the user by signature period."""
 	user = user or frappe.session.user
@@ -365,6 +363,7 @@ def get_signed_proposals(user: str | None = None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_archives(
 	status: str,
 	portfolio: str | None = None,
@@ -397,6 +396,7 @@ def get_archives(
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_calendar(
 	year: int,
 	month: int,
@@ -408,13 +408,15 @@ def get_calendar(
 	search: str | None = None,
 	filters: dict | str | None = None,
 	page_length: int = 50,
+	all_portfolios: bool = False,
 ) -> dict:
-	"""Open opportunities by expected signature month: a "no date" column, then `months` months."""
+	"""Open opportunities by expected signature month: a "no date" column, then `months` months.
+	`all_portfolios`: every portfolio the user reads ("Tous portefeuilles confondus", no creation)."""
 	frappe.has_permission("CRM Opportunity", "read", throw=True)
 	year, month, months = cint(year), cint(month), min(max(cint(months), 1), 12)
 	if not 1 <= month <= 12 or not 1900 <= year <= 9999:
 		frappe.throw(_("Invalid month {0}-{1}").format(year, month))
-	board = resolve_board(portfolio, template)
+	board = resolve_board(portfolio, template, bool(cint(all_portfolios)))
 	weighted = bool(cint(weighted))
 	page_length = min(max(cint(page_length), 1), MAX_PAGE)
 	conditions, or_filters = build_filters(board, scope, search, filters)
@@ -501,3 +503,28 @@ def move_to_month(
 		doc.expected_signature_date = last_day(year, month)
 	doc.save()
 	return opportunity_summary(doc)
+
+
+# --- live updates ---------------------------------------------------------------------------------
+
+BOARD_EVENT = "crm_board_update"
+
+
+def publish_board_update(doc, method: str | None = None) -> None:
+	"""doc_events hook of CRM Opportunity (on_update, on_trash): tell open boards, after the commit,
+	which card changed, in the DocType's room (only users who may read opportunities subscribe to it)."""
+	from frappe.realtime import get_doctype_room
+
+	frappe.publish_realtime(
+		BOARD_EVENT,
+		{
+			"name": doc.name,
+			"portfolio": doc.portfolio,
+			"stage": doc.stage,
+			"status": doc.status,
+			"deleted": int(method == "on_trash"),
+			"user": frappe.session.user,
+		},
+		room=get_doctype_room(doc.doctype),
+		after_commit=True,
+	)

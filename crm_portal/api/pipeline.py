@@ -6,9 +6,10 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, today
 
+from crm_portal.accounts.doctypes import check_links_readable
 from crm_portal.pipeline import rules
 from crm_portal.pipeline.stages import get_stage_of_type
-from crm_portal.utils import atomic, check_not_stale
+from crm_portal.utils import atomic, check_not_stale, parse_json_arg
 
 # Fields a client may set through `values`: what the form lets a user edit, nothing the pipeline derives.
 PROTECTED_FIELDS = {
@@ -48,12 +49,9 @@ def opportunity_summary(doc) -> dict:
 	}
 
 
-def editable_values(doc, values: dict | None) -> dict:
+def editable_values(doc, values: dict | str | None) -> dict:
 	"""Keep the keys a user could edit on the form; refuse the others with a clear message."""
-	if not values:
-		return {}
-	if not isinstance(values, dict):
-		frappe.throw(_("Field values must be given as an object"), frappe.ValidationError)
+	values = parse_json_arg(values, dict, _("Field values"))
 	meta = frappe.get_meta(doc.doctype)
 	clean = {}
 	for fieldname, value in values.items():
@@ -74,12 +72,10 @@ def editable_values(doc, values: dict | None) -> dict:
 	return clean
 
 
-def apply_values(doc, values: dict | None) -> None:
+def apply_values(doc, values: dict | str | None) -> None:
 	"""`values` = {"opportunity": {...}, "account": {...}}: account values are saved on the account now
 	(inside the caller's transaction), opportunity values are set on `doc` for its own save."""
-	values = values or {}
-	if not isinstance(values, dict):
-		frappe.throw(_("Field values must be given as an object"), frappe.ValidationError)
+	values = parse_json_arg(values, dict, _("Field values"))
 	unknown = set(values) - {"opportunity", "account"}
 	if unknown:
 		frappe.throw(_("Unknown value targets: {0}").format(", ".join(sorted(unknown))))
@@ -102,7 +98,7 @@ def get_opportunity_for_write(opportunity: str, modified: str | None = None):
 @frappe.whitelist(methods=["POST"])
 def quick_create(
 	portfolio: str,
-	account: str,
+	account: str | None,
 	title: str,
 	account_type: str = "Customer",
 	amount: float | None = None,
@@ -110,14 +106,17 @@ def quick_create(
 	expected_signature_date: str | None = None,
 	stage: str | None = None,
 	contact: str | None = None,
-	values: dict | None = None,
+	values: dict | str | None = None,
+	account_values: dict | str | None = None,
 ) -> dict:
 	"""Create an opportunity in a portfolio's default (or first) stage; a stage may be chosen only when
-	the settings allow it."""
+	the settings allow it. `account_values` (instead of `account`) create a Draft CRM Prospect in the
+	same transaction, when the settings allow quick account creation."""
 	frappe.has_permission("CRM Opportunity", "create", throw=True)
 	frappe.has_permission("CRM Portfolio", "read", doc=portfolio, throw=True)
 	if stage and not frappe.db.get_single_value("CRM Portal Settings", "allow_default_stage_override"):
 		frappe.throw(_("Choosing the stage of a new opportunity is not allowed (CRM Portal Settings)"))
+	check_links_readable(account_type, account, contact)
 	doc = frappe.new_doc("CRM Opportunity")
 	doc.update(
 		{
@@ -132,13 +131,20 @@ def quick_create(
 			"contact": contact,
 		}
 	)
+	if account_values and account:
+		frappe.throw(_("Give either an existing account or the values of a new one, not both"))
 	with atomic():
+		if account_values:
+			from crm_portal.api.accounts import quick_create_account
+
+			doc.account_type = "CRM Prospect"
+			doc.account = quick_create_account(account_values)
 		apply_values(doc, values)
 		doc.insert()
 	return opportunity_summary(doc)
 
 
-def save_in_stage(doc, stage: str, values: dict | None = None, **fields) -> dict:
+def save_in_stage(doc, stage: str, values: dict | str | None = None, **fields) -> dict:
 	"""Apply the values and the stage in one all-or-nothing save; the controller enforces the rules."""
 	with atomic():
 		apply_values(doc, values)
@@ -150,7 +156,7 @@ def save_in_stage(doc, stage: str, values: dict | None = None, **fields) -> dict
 
 @frappe.whitelist(methods=["POST"])
 def move_to_stage(
-	opportunity: str, stage: str, values: dict | None = None, modified: str | None = None
+	opportunity: str, stage: str, values: dict | str | None = None, modified: str | None = None
 ) -> dict:
 	"""Move to any stage of the template (the board's drag and drop). `values` fill the fields the stage
 	requires (signed_on for a Won stage, lost_reason and lost_on for a Lost one), saved with the move
@@ -172,7 +178,10 @@ def stage_of_type(doc, stage_type: str) -> str:
 
 @frappe.whitelist(methods=["POST"])
 def mark_won(
-	opportunity: str, signed_on: str | None = None, values: dict | None = None, modified: str | None = None
+	opportunity: str,
+	signed_on: str | None = None,
+	values: dict | str | None = None,
+	modified: str | None = None,
 ) -> dict:
 	doc = get_opportunity_for_write(opportunity, modified)
 	fields = {"signed_on": getdate(signed_on)} if signed_on else {}
@@ -221,3 +230,33 @@ def reuse(opportunity: str, portfolio: str | None = None) -> dict:
 	)
 	doc.insert()
 	return opportunity_summary(doc)
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def get_stage_history(opportunity: str) -> list[dict]:
+	"""Who moved the opportunity from which stage to which, and when, oldest first (from the Versions
+	Frappe records because the DocType tracks changes)."""
+	frappe.get_doc("CRM Opportunity", opportunity).check_permission("read")
+	versions = frappe.get_all(
+		"Version",
+		filters={"ref_doctype": "CRM Opportunity", "docname": opportunity},
+		fields=["owner", "creation", "data"],
+		order_by="creation asc",
+	)
+	stage_names = dict(frappe.get_all("CRM Stage", fields=["name", "stage_name"], as_list=True))
+	history = []
+	for version in versions:
+		for fieldname, old, new in frappe.parse_json(version.data).get("changed") or []:
+			if fieldname == "stage":
+				history.append(
+					{
+						"user": version.owner,
+						"on": str(version.creation),
+						"from_stage": old,
+						"from_stage_name": stage_names.get(old, old),
+						"to_stage": new,
+						"to_stage_name": stage_names.get(new, new),
+					}
+				)
+	return history

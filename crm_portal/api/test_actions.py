@@ -228,6 +228,10 @@ class TestActionsAPI(FrappeTestCase):
 			api.delete_action(action.name)
 			self.assertEqual(state(), "none")
 		self.assertFalse(frappe.db.exists("CRM Action", action.name))
+		# nothing of it is left for an action that would get its name again
+		self.assertFalse(
+			frappe.db.exists("ToDo", {"reference_type": "CRM Action", "reference_name": action.name})
+		)
 
 	@change_settings("CRM Portal Settings", {"sync_meetings_to_calendar": 1})
 	def test_postpone_keeps_time_and_duration(self):

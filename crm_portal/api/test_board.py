@@ -249,3 +249,48 @@ class TestBoard(FrappeTestCase):
 			board.move_to_month(nxt.name, y, 13)
 		with self.assertRaises(frappe.ValidationError):
 			board.get_calendar(y, 0, portfolio=self.p1)
+
+	def test_calendar_all_portfolios_and_board_settings(self):
+		today = getdate(nowdate())
+		y, m = today.year, today.month
+		self.make(title="Cal P1", expected_signature_date=str(last_day(y, m)))
+		self.make(title="Cal P2", portfolio=self.p2, expected_signature_date=str(last_day(y, m)))
+		cal = board.get_calendar(y, m, months=1, scope="all", all_portfolios=1)
+		titles = {c["title"] for c in cal["columns"][1]["cards"]}
+		self.assertTrue({"Cal P1", "Cal P2"} <= titles)
+		self.assertFalse(cal["can_create"], "no creation from all portfolios")
+		with self.assertRaises(frappe.ValidationError):
+			board.get_calendar(y, m, months=1, scope="all")
+		data = board.get_board(portfolio=self.p1, scope="all")
+		self.assertEqual(
+			set(data["settings"]),
+			{"allow_quick_account_creation", "allow_default_stage_override", "default_currency"},
+		)
+
+	def test_saving_or_deleting_an_opportunity_is_published_to_boards(self):
+		from frappe.realtime import get_doctype_room
+
+		frappe.local._realtime_log = []
+		opp = self.make(title="Live")
+		with self.set_user(SALES_USER):
+			pipeline.move_to_stage(opp.name, QUALIF)
+		published = [
+			(event, message, room)
+			for event, message, room in frappe.local._realtime_log
+			if event == board.BOARD_EVENT and message["name"] == opp.name
+		]
+		self.assertTrue(published, "a board update is queued for after the commit")
+		event, message, room = published[-1]
+		self.assertEqual(room, get_doctype_room("CRM Opportunity"))
+		self.assertEqual((message["stage"], message["status"], message["deleted"]), (QUALIF, "Open", 0))
+		self.assertEqual(message["user"], SALES_USER)
+		frappe.delete_doc("CRM Opportunity", opp.name)
+		self.assertIn(
+			(board.BOARD_EVENT, opp.name, 1),
+			[
+				(e, msg["name"], msg["deleted"])
+				for e, msg, _r in frappe.local._realtime_log
+				if e == board.BOARD_EVENT
+			],
+		)
+		del frappe.local._realtime_log

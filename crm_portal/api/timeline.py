@@ -199,6 +199,7 @@ def sort_key(entry: dict):
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_timeline(doctype: str, name: str) -> dict:
 	"""{"upcoming": [...], "past": [...], "counts": {...}} for an account, a contact or an opportunity."""
 	if doctype not in TIMELINE_DOCTYPES:

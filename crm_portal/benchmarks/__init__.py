@@ -1,5 +1,6 @@
-"""`make bench`: latency and SQL query counts of the board and calendar at 10 000 and 100 000
-opportunities, against the generic Frappe way (one get_list + count per stage), on the same data.
+"""`make bench`: latency and SQL query counts of the board, calendar, actions feed and account search at
+10 000 and 100 000 opportunities (as many prospects and actions), against the generic Frappe way (one
+get_list + count per stage) on the same data.
 
 Runs inside the bench: `bench --site <site> execute crm_portal.benchmarks.run`. All generated data
 lives in one transaction that is rolled back at the end: nothing is left on the site."""
@@ -16,12 +17,14 @@ from contextlib import contextmanager
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from crm_portal.api import board
+from crm_portal.api import accounts, actions, board
 
 TEMPLATE = "_Bench Template"
 STAGES = [("S1", 10, "Open", 10), ("S2", 20, "Open", 30), ("S3", 30, "Open", 50), ("S4", 40, "Open", 70)]
 CLOSED = [("Won", 90, "Won", 100), ("Lost", 99, "Lost", 0)]
 PORTFOLIOS = 5
+SELLER = "bench.seller@example.com"  # the Sales User whose feed is measured
+SELLER_ACTIONS = 10000
 
 
 @contextmanager
@@ -118,6 +121,49 @@ def generate(size: int, company: str, users: list[str]) -> list[str]:
 	return portfolios
 
 
+def generate_accounts(size: int, users: list[str]) -> None:
+	"""`size` CRM Prospects (bulk insert: the benchmark measures reads, not the prospect rules)."""
+	existing = frappe.db.count("CRM Prospect", {"name": ("like", "BENCH-P-%")})
+	now = frappe.utils.now()
+	fields = ["name", "call_name", "legal_name", "siren", "status", "account_manager", "naming_series",
+		"creation", "modified", "owner", "modified_by", "docstatus"]  # fmt: skip
+	rows = [
+		(f"BENCH-P-{i:07d}", f"Bench Prospect {i}", f"BENCH PROSPECT {i} SAS", f"{100000000 + i}",
+		"Validated", users[i % len(users)], "PRO-.#####", now, now, "Administrator", "Administrator", 0)
+		for i in range(existing, size)
+	]  # fmt: skip
+	frappe.db.bulk_insert("CRM Prospect", fields, rows, chunk_size=5000)
+
+
+def generate_actions(size: int, users: list[str]) -> None:
+	"""`size` open actions around today; the benchmark's seller holds SELLER_ACTIONS of them."""
+	existing = frappe.db.count("CRM Action", {"name": ("like", "BENCH-A-%")})
+	rng = random.Random(size + 1)
+	now = frappe.utils.now_datetime()
+	fields = ["name", "subject", "action_type", "nature", "start", "end", "status", "assigned_to",
+		"creation", "modified", "owner", "modified_by", "docstatus"]  # fmt: skip
+	rows = []
+	for i in range(existing, size):
+		start = frappe.utils.add_to_date(now, hours=rng.randrange(-24 * 60, 24 * 120))
+		user = SELLER if i < SELLER_ACTIONS else users[i % len(users)]
+		rows.append(
+			(f"BENCH-A-{i:07d}", f"Relance {i}", "Relance", "Task", start, start, "Open", user,
+			now, now, "Administrator", "Administrator", 0)
+		)  # fmt: skip
+	frappe.db.bulk_insert("CRM Action", fields, rows, chunk_size=5000)
+
+
+def as_user(user: str, fn):
+	def call():
+		frappe.set_user(user)
+		try:
+			return fn()
+		finally:
+			frappe.set_user("Administrator")
+
+	return call
+
+
 def generic_board(portfolio: str) -> list:
 	"""What Frappe's desk Kanban and the Frappe CRM board do: per stage, a page of cards + figures."""
 	columns = []
@@ -138,6 +184,11 @@ def run(sizes: list[int] | None = None, repeats: int = 15, output: str | None = 
 	if not company:
 		frappe.throw("The site has no Company: run `bench execute crm_portal.tests.utils.before_tests` first")
 	users = ["Administrator", *frappe.get_all("User", {"name": ("like", "%@%")}, pluck="name", limit=9)]
+	if not frappe.db.exists("User", SELLER):
+		seller = frappe.get_doc(
+			{"doctype": "User", "email": SELLER, "first_name": "Bench", "send_welcome_email": 0}
+		).insert()
+		seller.add_roles("Sales User")
 	today = getdate(nowdate())
 	results = {
 		"machine": {"cpus": os.cpu_count(), "python": ".".join(map(str, __import__("sys").version_info[:3]))},
@@ -147,6 +198,8 @@ def run(sizes: list[int] | None = None, repeats: int = 15, output: str | None = 
 		for size in sizes:
 			start = time.perf_counter()
 			portfolios = generate(size, company, users)
+			generate_accounts(size, users)
+			generate_actions(size, users)
 			generated = round(time.perf_counter() - start, 1)
 			portfolio = portfolios[0]
 			results["sizes"][size] = {
@@ -166,8 +219,23 @@ def run(sizes: list[int] | None = None, repeats: int = 15, output: str | None = 
 					),
 					repeats,
 				),
+				"calendar (ours, 12 months)": measure(
+					lambda p=portfolio: board.get_calendar(
+						today.year, today.month, 12, portfolio=p, scope="all"
+					),
+					repeats,
+				),
 				"board search (ours)": measure(
 					lambda p=portfolio: board.get_board(portfolio=p, scope="all", search="Client 12"), repeats
+				),
+				f"actions feed + bucket counts ({SELLER_ACTIONS:,} actions, Sales User)": measure(
+					as_user(SELLER, lambda: actions.get_actions(scope="me")), repeats
+				),
+				f"account search, starts-with ({size:,} prospects)": measure(
+					lambda: accounts.search_accounts("Bench Prospect 4217"), repeats
+				),
+				"account search, starts-with (Sales User)": measure(
+					as_user(SELLER, lambda: accounts.search_accounts("Bench Prospect 4217")), repeats
 				),
 			}
 			print_table(size, results["sizes"][size])
@@ -181,7 +249,7 @@ def run(sizes: list[int] | None = None, repeats: int = 15, output: str | None = 
 
 def print_table(size: int, rows: dict) -> None:
 	print(f"\n{size:,} opportunities (generated in {rows['generate_s']} s)")
-	print(f"{'endpoint':48} {'p50 ms':>9} {'p95 ms':>9} {'queries':>8}")
+	print(f"{'endpoint':62} {'p50 ms':>9} {'p95 ms':>9} {'queries':>8}")
 	for name, r in rows.items():
 		if isinstance(r, dict):
-			print(f"{name:48} {r['p50_ms']:>9} {r['p95_ms']:>9} {r['queries']:>8}")
+			print(f"{name:62} {r['p50_ms']:>9} {r['p95_ms']:>9} {r['queries']:>8}")

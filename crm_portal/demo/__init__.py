@@ -23,6 +23,13 @@ USERS = {
 		"roles": ["Sales Manager", "Sales User"],
 		"password": "Marie-Demo-2026",
 	},
+	# A website user of the portal (/crm): no desk access, sees only their own work.
+	"claire.petit@partenaire-conseil.fr": {
+		"first_name": "Claire",
+		"last_name": "Petit",
+		"roles": ["CRM Portal User"],
+		"password": "Claire-Demo-2026",
+	},
 }
 SALESPERSON = "alfred.dupont@conseil-dupont.fr"
 
@@ -117,8 +124,7 @@ def load() -> None:
 	for account, spec in ACCOUNTS.items():
 		ensure_customer_with_contact(account, *spec["contact"])
 	ensure_opportunities()
-	frappe.db.commit()
-	print("crm_portal demo data loaded")
+	print("crm_portal demo data loaded")  # `bench execute` commits; a test's rollback undoes it
 
 
 def print_logins() -> None:

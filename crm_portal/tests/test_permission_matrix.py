@@ -13,12 +13,13 @@ from frappe.permissions import add_user_permission
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, today
 
-from crm_portal.api import board, pipeline, timeline
+from crm_portal.api import actions, board, pipeline, timeline
 from crm_portal.tests.utils import (
 	create_test_company,
 	create_test_customer,
 	create_test_opportunity,
 	create_test_portfolio,
+	create_test_prospect,
 	create_test_sales_person,
 	create_test_user,
 	get_test_company,
@@ -186,3 +187,22 @@ class TestPermissionMatrix(FrappeTestCase):
 					else:
 						with self.assertRaises(frappe.PermissionError):
 							pipeline.move_to_stage(name, stage)
+
+	def test_records_cannot_be_attached_to_an_account_the_user_cannot_read(self):
+		theirs = create_test_prospect("_Test Matrix Prospect of another team", account_manager=OUTSIDER)
+		with self.set_user(MEMBER):
+			with self.assertRaises(frappe.PermissionError):
+				pipeline.quick_create(
+					self.portfolios[0], theirs, "_Test Matrix stolen", account_type="CRM Prospect"
+				)
+			with self.assertRaises(frappe.PermissionError):
+				actions.create_action("Relance", account_type="CRM Prospect", account=theirs)
+			with self.assertRaises(frappe.DoesNotExistError):
+				pipeline.quick_create(
+					self.portfolios[0], "PRO-NOPE", "_Test Matrix ghost", account_type="CRM Prospect"
+				)
+		with self.set_user(OUTSIDER):
+			created = pipeline.quick_create(
+				self.portfolios[0], theirs, "_Test Matrix allowed", account_type="CRM Prospect"
+			)
+			self.assertEqual(created["account"], theirs)

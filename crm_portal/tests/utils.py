@@ -2,6 +2,7 @@
 
 import frappe
 
+from crm_portal.setup.action_types import ensure_action_types
 from crm_portal.setup.erpnext_setup import ensure_setup_complete
 
 TEST_COMPANY_ABBR = "CDS"
@@ -11,6 +12,7 @@ def before_tests() -> None:
 	"""Called by `bench run-tests` once: what ERPNext documents need (company, fiscal years, an Item)."""
 	frappe.clear_cache()
 	ensure_setup_complete()
+	ensure_action_types()
 	frappe.db.commit()  # fixtures must survive the per-test-class rollbacks
 
 
@@ -56,7 +58,61 @@ def create_test_lost_reason(reason: str = "_Test Prix trop élevé") -> str:
 	return reason
 
 
-# (stage name, position, type, probability, required fields [(target, fieldname)])
+def create_test_prospect(call_name: str = "_Test CRM Prospect", **fields) -> str:
+	"""A Draft CRM Prospect found by call name; "en cours d'immatriculation" (no SIREN) unless a SIREN
+	or SIRET is given. Returns its name (PRO-#####)."""
+	existing = frappe.db.get_value("CRM Prospect", {"call_name": call_name}, "name")
+	if existing:
+		return existing
+	if not fields.get("siren") and not fields.get("siret"):
+		fields.setdefault("legal_form", "En cours d'immatriculation")
+	doc = frappe.get_doc({"doctype": "CRM Prospect", "call_name": call_name, **fields})
+	doc.insert(ignore_permissions=True)
+	return doc.name
+
+
+def create_test_link_type(code: str, kind: str = "Management", direction: str = "Transverse") -> str:
+	if not frappe.db.exists("CRM Link Type", code):
+		frappe.get_doc(
+			{
+				"doctype": "CRM Link Type",
+				"code": code,
+				"link_type_name": code.replace("_", " ").title(),
+				"kind": kind,
+				"direction": direction,
+			}
+		).insert(ignore_permissions=True)
+	return code
+
+
+def create_test_contact(
+	first_name: str,
+	last_name: str | None = None,
+	email: str | None = None,
+	phone: str | None = None,
+	links: tuple[tuple[str, str], ...] = (),
+) -> str:
+	"""A Contact (found by first and last name) linked to the given (DocType, name) accounts."""
+	existing = frappe.db.get_value(
+		"Contact", {"first_name": first_name, "last_name": last_name or ""}, "name"
+	)
+	if existing:
+		return existing
+	doc = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": first_name,
+			"last_name": last_name,
+			"email_ids": [{"email_id": email, "is_primary": 1}] if email else [],
+			"phone_nos": [{"phone": phone, "is_primary_phone": 1}] if phone else [],
+			"links": [{"link_doctype": dt, "link_name": name} for dt, name in links],
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc.name
+
+
+# (stage name, position, type, probability, required fields [(target, fieldname)][, creates quotation])
 STANDARD_STAGES = (
 	("IDENTIFICATION", 10, "Open", 10, ()),
 	("QUALIFICATION / POSITIONNEMENT", 20, "Open", 40, ()),
@@ -73,7 +129,7 @@ def create_test_template(name: str = "_Test Template", stages=STANDARD_STAGES) -
 		frappe.get_doc({"doctype": "CRM Stage Template", "template_name": name}).insert(
 			ignore_permissions=True
 		)
-	for stage_name, position, stage_type, probability, required in stages:
+	for stage_name, position, stage_type, probability, required, *creates_quotation in stages:
 		if frappe.db.exists("CRM Stage", f"{name}-{stage_name}"):
 			continue
 		frappe.get_doc(
@@ -85,6 +141,7 @@ def create_test_template(name: str = "_Test Template", stages=STANDARD_STAGES) -
 				"stage_type": stage_type,
 				"probability": probability,
 				"required_fields": [{"target": t, "fieldname": f} for t, f in required],
+				"creates_quotation": int(bool(creates_quotation and creates_quotation[0])),
 			}
 		).insert(ignore_permissions=True)
 	return name
@@ -155,4 +212,78 @@ def create_test_sales_person(user: str, parent: str | None = None, is_group: int
 			"enabled": 1,
 		}
 	).insert(ignore_permissions=True)
+	return name
+
+
+def create_test_action(**overrides):
+	"""An open action ("Relance" task, starting in an hour unless told), inserted with permissions."""
+	from frappe.utils import add_to_date, now_datetime
+
+	ensure_action_types()
+	values = {
+		"doctype": "CRM Action",
+		"action_type": "Relance",
+		"start": add_to_date(now_datetime(), hours=1),
+	}
+	values.update(overrides)
+	return frappe.get_doc(values).insert()
+
+
+def run_concurrently(user: str, *calls) -> list[str]:
+	"""Run each call at the same moment in its own thread and database connection, as `user`, as two
+	requests would; each commits on success and rolls back on error. Returns, per call, "ok" or the
+	exception's class name. What the calls need must be committed first."""
+	import threading
+
+	site, sites_path = frappe.local.site, frappe.local.sites_path
+	barrier = threading.Barrier(len(calls))
+	outcomes: list[str] = [""] * len(calls)
+
+	def run(index, call):
+		frappe.init(site=site, sites_path=sites_path)
+		frappe.connect()
+		try:
+			frappe.set_user(user)
+			barrier.wait(timeout=30)
+			call()
+			frappe.db.commit()
+			outcomes[index] = "ok"
+		except Exception as e:
+			frappe.db.rollback()
+			outcomes[index] = type(e).__name__
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join(timeout=120)
+	return outcomes
+
+
+def create_test_lead(lead_name: str, **fields):
+	"""A Lead (ERPNext) found by name, else inserted; a company lead when `company_name` is given."""
+	existing = frappe.db.get_value("Lead", {"lead_name": lead_name}, "name")
+	if existing:
+		return frappe.get_doc("Lead", existing)
+	first, _sep, last = lead_name.partition(" ")
+	values = {"doctype": "Lead", "first_name": fields.pop("first_name", first), "last_name": last, **fields}
+	return frappe.get_doc(values).insert(ignore_permissions=True)
+
+
+def create_test_company(name: str = "_Test CRM Company B", abbr: str = "TCB") -> str:
+	"""A second French company (ERPNext's standard chart of accounts), for company-level permissions."""
+	if not frappe.db.exists("Company", name):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": name,
+				"abbr": abbr,
+				"default_currency": "EUR",
+				"country": "France",
+				"create_chart_of_accounts_based_on": "Standard Template",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
 	return name

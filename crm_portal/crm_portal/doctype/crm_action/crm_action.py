@@ -46,7 +46,8 @@ class CRMAction(Document):
 		self.refresh_opportunities()
 
 	def on_trash(self):
-		self.close_todos("Cancelled")
+		# Not just cancelled: Frappe reuses the name of a deleted last action, which would inherit them.
+		frappe.db.delete("ToDo", {"reference_type": self.doctype, "reference_name": self.name})
 		# later occurrences of a recurring meeting stay, on their own
 		frappe.db.set_value(
 			"CRM Action", {"recurrence_of": self.name}, "recurrence_of", None, update_modified=False
@@ -344,3 +345,8 @@ def refresh_next_action_date(opportunity: str | None) -> None:
 		.run()[0]
 	)
 	frappe.db.set_value("CRM Opportunity", opportunity, "next_action_date", next_date, update_modified=False)
+
+
+def on_doctype_update():
+	"""The actions feed filters on assignee and status and sorts on start (buckets are ranges of start)."""
+	frappe.db.add_index("CRM Action", ["assigned_to", "status", "start"], "feed_index")

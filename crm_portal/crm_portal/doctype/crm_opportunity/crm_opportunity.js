@@ -21,6 +21,22 @@ frappe.ui.form.on("CRM Opportunity", {
 		);
 	},
 
+	refresh(frm) {
+		// The proposal and the order are ERPNext documents: open them from the opportunity.
+		for (const [fieldname, doctype] of [
+			["quotation", "Quotation"],
+			["sales_order", "Sales Order"],
+		]) {
+			if (frm.doc[fieldname]) {
+				frm.add_custom_button(
+					__(doctype),
+					() => frappe.set_route("Form", doctype, frm.doc[fieldname]),
+					__("Open")
+				);
+			}
+		}
+	},
+
 	portfolio(frm) {
 		// The stage list depends on the portfolio's template: start again from its default stage.
 		frm.set_value("stage", null);

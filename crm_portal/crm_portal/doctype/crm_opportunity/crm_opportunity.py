@@ -6,9 +6,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
-from crm_portal.accounts import get_account_doctypes, get_account_title
+from crm_portal.accounts.doctypes import get_account_doctypes, get_account_title
 from crm_portal.exceptions import StageRequirementsError
 from crm_portal.pipeline import rules
+from crm_portal.pipeline.extras import validate_opportunity_extras
+from crm_portal.pipeline.quotation import ensure_quotation, stage_creates_quotation
 from crm_portal.pipeline.stages import get_template_stages
 
 
@@ -21,13 +23,22 @@ class CRMOpportunity(Document):
 		self.set_probability()
 		self.set_estimate_totals()
 		self.validate_figures()
+		validate_opportunity_extras(self)  # best/worst case, recurring, account description
 		self.set_status()
 		self.validate_closing()
 		self.set_weighted_figures()
 		self.validate_stage_requirements()
+		self.flags.entering_quotation_stage = self.stage_changed() and stage_creates_quotation(self.stage)
+
+	def on_update(self):
+		# Rule 5: after the row is written, so the Quotation is made from what was saved, in the same
+		# transaction (a failure undoes the move).
+		if self.flags.entering_quotation_stage:
+			ensure_quotation(self)
 
 	def on_trash(self):
 		self.validate_not_linked_to_sales_documents()
+		self.keep_actions_on_the_account()
 
 	# --- defaults -------------------------------------------------------------------------------
 
@@ -166,7 +177,7 @@ class CRMOpportunity(Document):
 	def validate_stage_requirements(self):
 		"""Rule 2: to be in a stage, its required fields and those of every earlier stage are set.
 		Checked when the opportunity enters a stage (creation or move), so a pop-up can ask for them."""
-		if not self.stage_changed():
+		if not self.stage_changed() or self.flags.closed_by_sales_document:
 			return
 		stages = rules.stages_to_satisfy(self.template_stages, self.stage)
 		requirements = [req for stage in stages for req in stage.requirements]
@@ -240,6 +251,11 @@ class CRMOpportunity(Document):
 		frappe.throw(message, exc=StageRequirementsError(message, payload), title=_("Required fields"))
 
 	# --- deletion -------------------------------------------------------------------------------
+
+	def keep_actions_on_the_account(self):
+		"""The calls and meetings of a deleted deal stay in the account's history, no longer tied to it."""
+		action = frappe.qb.DocType("CRM Action")
+		frappe.qb.update(action).set(action.opportunity, None).where(action.opportunity == self.name).run()
 
 	def validate_not_linked_to_sales_documents(self):
 		if self.quotation or self.sales_order:

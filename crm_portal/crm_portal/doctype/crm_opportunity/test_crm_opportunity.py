@@ -9,6 +9,7 @@ from frappe.utils import today
 from crm_portal.api import pipeline
 from crm_portal.exceptions import StageRequirementsError
 from crm_portal.tests.utils import (
+	create_test_action,
 	create_test_customer,
 	create_test_lost_reason,
 	create_test_opportunity,
@@ -60,6 +61,8 @@ class TestCRMOpportunity(FrappeTestCase):
 
 	@classmethod
 	def tearDownClass(cls):
+		# Roll the tests' data back first: dropping the column is DDL, which commits what is pending.
+		frappe.db.rollback()
 		super().tearDownClass()
 		frappe.delete_doc("Custom Field", "CRM Opportunity-crm_test_bu", force=True)
 		frappe.db.commit()
@@ -181,7 +184,8 @@ class TestCRMOpportunity(FrappeTestCase):
 	# --- stage-required fields --------------------------------------------------------------------
 
 	def test_skipping_two_stages_chains_their_requirements(self):
-		opp = create_test_opportunity(portfolio=self.req_portfolio)
+		customer = create_test_customer("_Test Req Chain Customer")  # no industry yet
+		opp = create_test_opportunity(portfolio=self.req_portfolio, account=customer)
 		with self.assertRaises(StageRequirementsError) as ctx:
 			pipeline.move_to_stage(opp.name, "_Test Req-PROPOSAL")
 		error = ctx.exception
@@ -222,6 +226,15 @@ class TestCRMOpportunity(FrappeTestCase):
 		self.assertEqual(result["probability"], 70)
 		self.assertEqual(frappe.db.get_value("Customer", customer, "industry"), "_Test Conseil")
 		self.assertEqual(frappe.db.get_value("CRM Opportunity", opp.name, "crm_test_bu"), "Audit")
+
+	def test_values_json_encoded_by_the_desk_are_accepted_and_bad_json_refused(self):
+		opp = create_test_opportunity(portfolio=self.req_portfolio)
+		values = '{"opportunity": {"crm_test_bu": "Conseil"}, "account": {"industry": "_Test Conseil"}}'
+		result = pipeline.move_to_stage(opp.name, "_Test Req-QUALIF", values=values)
+		self.assertEqual(result["stage"], "_Test Req-QUALIF")
+		for bad in ("{not json", "[1, 2]"):
+			with self.assertRaisesRegex(frappe.ValidationError, "Field values"):
+				pipeline.move_to_stage(opp.name, "_Test Req-PROPOSAL", values=bad)
 
 	def test_failed_move_leaves_account_untouched(self):
 		customer = create_test_customer("_Test Req Customer 2")
@@ -277,6 +290,13 @@ class TestCRMOpportunity(FrappeTestCase):
 		opp = create_test_opportunity()
 		frappe.delete_doc("CRM Opportunity", opp.name)
 		self.assertTrue(frappe.db.exists("Customer", opp.account))
+
+	def test_delete_keeps_its_actions_on_the_account(self):
+		opp = create_test_opportunity()
+		action = create_test_action(opportunity=opp.name)
+		frappe.delete_doc("CRM Opportunity", opp.name)
+		kept = frappe.db.get_value("CRM Action", action.name, ["opportunity", "account"], as_dict=True)
+		self.assertEqual(kept, {"opportunity": None, "account": opp.account})
 
 	def test_reuse_closed_opportunity(self):
 		opp = create_test_opportunity(title="_Test A reprendre")

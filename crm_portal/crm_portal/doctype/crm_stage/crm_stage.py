@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model import no_value_fields
 from frappe.model.document import Document
 
-from crm_portal.accounts import get_account_doctypes
+from crm_portal.accounts.doctypes import get_account_doctypes
 
 # Fields the pipeline sets itself: requiring them would make a stage unreachable or meaningless.
 SYSTEM_FIELDS = {
