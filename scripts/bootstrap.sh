@@ -76,6 +76,14 @@ install_bench_cli() {
 }
 
 init_bench() {
+	# Local clones owned by another user: git (run by the bench user) refuses them as "dubious ownership".
+	local repo
+	for repo in "$FRAPPE_REPO" "$ERPNEXT_REPO"; do
+		if [ -d "$repo" ]; then
+			as_bench_user git config --global --get-all safe.directory 2>/dev/null | grep -qx "$repo/.git" \
+				|| as_bench_user git config --global --add safe.directory "$repo/.git"
+		fi
+	done
 	if [ ! -d "$CRM_PORTAL_BENCH/apps/frappe" ]; then
 		step "bench init: Frappe $FRAPPE_BRANCH from $FRAPPE_REPO into $CRM_PORTAL_BENCH"
 		rm -rf "$CRM_PORTAL_BENCH"

@@ -108,11 +108,16 @@ function showError(error, title) {
 	frappe.msgprint({ title: title || __("Not saved"), message: serverMessage(error), indicator: "red" });
 }
 
+function viewAsked() {
+	const view = frappe.utils.get_query_params().view;
+	return ["board", "calendar"].includes(view) ? view : null;
+}
+
 export class CrmBoard {
 	constructor(wrapper, page) {
 		this.wrapper = wrapper;
 		this.page = page;
-		this.view = "board";
+		this.view = viewAsked() || "board";
 		this.columns = [];
 		this.data = null;
 		this.filters = {};
@@ -253,6 +258,7 @@ export class CrmBoard {
 	}
 
 	on_show() {
+		this.view = viewAsked() || this.view; // the workspace's calendar shortcut opens ?view=calendar
 		if (this.data) this.refresh();
 	}
 
