@@ -91,6 +91,7 @@ doc_events = {
 		"on_trash": "crm_portal.api.board.publish_board_update",
 	},
 	"Sales Order": {
+		"validate": "crm_portal.pipeline.quotation.carry_presales_project",
 		"on_submit": "crm_portal.pipeline.quotation.on_sales_order_submit",
 		"on_cancel": "crm_portal.pipeline.quotation.on_sales_order_cancel",
 	},

@@ -19,6 +19,7 @@ from crm_portal.pipeline.stages import get_stage_of_type
 OPPORTUNITY = "CRM Opportunity"
 LINK_FIELD = "crm_opportunity"  # Custom Field on Quotation and Sales Order (fixtures)
 CANCELLED_REASON = "Proposition annulée"
+PRESALES_PROJECT_TYPE = "Avant-vente"
 
 
 def stage_creates_quotation(stage: str | None) -> bool:
@@ -50,7 +51,41 @@ def ensure_quotation(opportunity) -> str:
 		name = quotation.name
 	if opportunity.quotation != name:
 		opportunity.db_set("quotation", name, update_modified=False)
+	ensure_presales_project(opportunity)
 	return name
+
+
+def ensure_presales_project(opportunity) -> str | None:
+	"""The seeds' "mission en statut Avant Vente" (a setting): an ERPNext Project of type Avant-vente made
+	with the quotation and carried onto the Sales Order."""
+	if opportunity.project or not frappe.db.get_single_value(
+		"CRM Portal Settings", "create_presales_project"
+	):
+		return opportunity.project
+	if not frappe.db.exists("Project Type", PRESALES_PROJECT_TYPE):
+		frappe.get_doc({"doctype": "Project Type", "project_type": PRESALES_PROJECT_TYPE}).insert(
+			ignore_permissions=True
+		)
+	project = frappe.get_doc(
+		{
+			"doctype": "Project",
+			"project_name": f"{opportunity.title} ({opportunity.name})",
+			"company": opportunity.company,
+			"project_type": PRESALES_PROJECT_TYPE,
+			"status": "Open",
+			"customer": opportunity.account if opportunity.account_type == "Customer" else None,
+			"estimated_costing": opportunity.amount,
+		}
+	)
+	project.insert(ignore_permissions=True)  # the app's bookkeeping: salespeople do not create Projects
+	opportunity.db_set("project", project.name, update_modified=False)
+	return project.name
+
+
+def carry_presales_project(sales_order, method=None) -> None:
+	"""Sales Order validate: the order of a quoted opportunity belongs to its pre-sales project."""
+	if sales_order.get(LINK_FIELD) and not sales_order.project:
+		sales_order.project = frappe.db.get_value(OPPORTUNITY, sales_order.get(LINK_FIELD), "project")
 
 
 def quotation_party(opportunity) -> tuple[str, str]:
@@ -289,6 +324,12 @@ def on_sales_order_submit(sales_order, method=None) -> None:
 	save_from_sales_document(opportunity)
 	if opportunity.account_type == "CRM Prospect":
 		become_customer(frappe.get_doc("CRM Prospect", opportunity.account), sales_order.customer)
+	if opportunity.project:
+		frappe.db.set_value(
+			"Project",
+			opportunity.project,
+			{"customer": sales_order.customer, "sales_order": sales_order.name},
+		)
 
 
 def become_customer(prospect, customer: str) -> None:

@@ -217,6 +217,37 @@ class TestQuotationFromProposalStage(FrappeTestCase):
 		with self.set_user(SALES_USER), self.assertRaises(frappe.LinkExistsError):
 			frappe.delete_doc("CRM Opportunity", opp.name)
 
+	@change_settings("CRM Portal Settings", {"create_presales_project": 1})
+	def test_presales_project_made_with_the_quotation_and_carried_onto_the_order(self):
+		from erpnext.selling.doctype.quotation.quotation import make_sales_order
+
+		opp = self.new_opportunity(title="_Test Mission", amount=7000)
+		quotation = self.move(opp.name, PROPOSAL)["quotation"]
+		project = frappe.db.get_value("CRM Opportunity", opp.name, "project")
+		self.assertEqual(
+			frappe.db.get_value("Project", project, ["project_type", "status", "customer"]),
+			("Avant-vente", "Open", self.customer),
+		)
+		self.move(opp.name, QUALIF)
+		self.move(opp.name, PROPOSAL)
+		self.assertEqual(
+			frappe.db.count("Project", {"project_name": ("like", f"_Test Mission ({opp.name})")}), 1
+		)
+		with self.set_user(SALES_USER):
+			frappe.get_doc("Quotation", quotation).submit()
+			order = make_sales_order(quotation)
+			order.delivery_date = add_days(today(), 30)
+			order.insert()
+			order.submit()
+		self.assertEqual(order.project, project)
+		self.assertEqual(frappe.db.get_value("Project", project, "sales_order"), order.name)
+
+	def test_no_presales_project_unless_the_setting_says_so(self):
+		opp = self.new_opportunity(title="_Test Sans mission")
+		with change_settings("CRM Portal Settings", {"create_presales_project": 0}):
+			self.move(opp.name, PROPOSAL)
+		self.assertIsNone(frappe.db.get_value("CRM Opportunity", opp.name, "project"))
+
 	def test_approval_flag_follows_the_thresholds(self):
 		with change_settings(
 			"CRM Portal Settings", {"approval_amount_threshold": 10000, "approval_discount_threshold": 5}
