@@ -8,72 +8,25 @@
 // through the API. A subject carrying HTML is shown as text.
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import { BASE_URL, login, logger, openBrowser, PASSWORD, run, until, USER } from "./harness.mjs";
 
-const BASE_URL = process.env.BASE_URL || "http://127.0.0.1:8000";
-const USER = process.env.CRM_USER || "alfred.dupont@conseil-dupont.fr";
-const PASSWORD = process.env.CRM_PASSWORD || "Alfred-Demo-2026";
-const SCREENSHOTS = process.env.SCREENSHOTS || "bench-results/screenshots";
-const TIMEOUT = 30_000;
 const XSS = "<img src=x onerror=alert(1)>";
-
-const log = (...args) => console.log("[browser:actions]", ...args);
-
-async function until(check, what, timeout = TIMEOUT) {
-	const end = Date.now() + timeout;
-	while (Date.now() < end) {
-		if (await check()) return;
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-	throw new Error(`timed out waiting for: ${what}`);
-}
+const TAG = "browser:actions";
+const log = logger(TAG);
 
 async function main() {
-	mkdirSync(SCREENSHOTS, { recursive: true });
-	const profile = mkdtempSync(join(tmpdir(), "crm-portal-chromium-"));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		headless: true,
-		viewport: { width: 1500, height: 1000 },
-		locale: "fr-FR",
-		args: [
-			"--headless",
-			"--no-sandbox",
-			"--disable-gpu",
-			"--disable-quic",
-			"--no-first-run",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-		],
-	});
-	const page = context.pages()[0] || (await context.newPage());
-	page.setDefaultTimeout(TIMEOUT);
-	const errors = [];
-	const alerts = [];
-	page.on("pageerror", (e) => errors.push(String(e)));
-	page.on("dialog", async (d) => {
-		alerts.push(d.message());
-		await d.dismiss();
-	});
-	page.on("console", (m) => m.type() === "error" && log("console error:", m.text()));
-	const shot = async (name) => {
-		const path = join(SCREENSHOTS, `${name}.png`);
-		await page.screenshot({ path, fullPage: false });
-		log("screenshot", path);
-	};
+	const {
+		page,
+		errors,
+		dialogs: alerts,
+		shot,
+		close,
+	} = await openBrowser({ tag: TAG, viewport: { width: 1500, height: 1000 }, fullPage: false });
 	const created = [];
 	let server;
 	try {
-		await page.goto(`${BASE_URL}/login`);
-		await page.fill("#login_email", USER);
-		await page.fill("#login_password", PASSWORD);
-		await page.click(".btn-login");
-		await page.waitForURL(/\/app/, { timeout: TIMEOUT });
+		await login(page, USER, PASSWORD);
 		await page.waitForFunction(() => window.frappe?.session?.user);
 		log("logged in as", USER);
 
@@ -268,12 +221,8 @@ async function main() {
 		for (const name of created) {
 			await server?.("crm_portal.api.actions.delete_action", { name }).catch(() => {});
 		}
-		await context.close();
-		rmSync(profile, { recursive: true, force: true });
+		await close();
 	}
 }
 
-main().catch((error) => {
-	console.error("[browser:actions] FAILED:", error);
-	process.exit(1);
-});
+run(TAG, main);

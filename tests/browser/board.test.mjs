@@ -6,32 +6,12 @@
 // calendar; after each step the database is read back through the API.
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import { BASE_URL, login, logger, openBrowser, PASSWORD, PORTFOLIO, run, TEMPLATE, until, USER } from "./harness.mjs";
 
-const BASE_URL = process.env.BASE_URL || "http://127.0.0.1:8000";
-const USER = process.env.CRM_USER || "alfred.dupont@conseil-dupont.fr";
-const PASSWORD = process.env.CRM_PASSWORD || "Alfred-Demo-2026";
-const SCREENSHOTS = process.env.SCREENSHOTS || "bench-results/screenshots";
-const TEMPLATE = process.env.CRM_TEMPLATE || "Processus commercial";
-const PORTFOLIO = process.env.CRM_PORTFOLIO || "Opportunités en cours";
 const STAGE = (name) => `${TEMPLATE}-${name}`;
-const TIMEOUT = 30_000;
-
-const log = (...args) => console.log("[browser]", ...args);
-
-/** Poll `check` (async) until it is true; fail with `what` after the timeout. */
-async function until(check, what, timeout = TIMEOUT) {
-	const end = Date.now() + timeout;
-	while (Date.now() < end) {
-		if (await check()) return;
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-	throw new Error(`timed out waiting for: ${what}`);
-}
+const TAG = "browser";
+const log = logger(TAG);
 
 function lastDayOfMonth(year, month) {
 	const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -39,41 +19,10 @@ function lastDayOfMonth(year, month) {
 }
 
 async function main() {
-	mkdirSync(SCREENSHOTS, { recursive: true });
-	const profile = mkdtempSync(join(tmpdir(), "crm-portal-chromium-"));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		headless: true,
-		viewport: { width: 1600, height: 1000 },
-		locale: "fr-FR",
-		args: [
-			"--headless",
-			"--no-sandbox",
-			"--disable-gpu",
-			"--disable-quic",
-			"--no-first-run",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-		],
-	});
-	const page = context.pages()[0] || (await context.newPage());
-	page.setDefaultTimeout(TIMEOUT);
-	const errors = [];
-	page.on("pageerror", (e) => errors.push(String(e)));
-	page.on("console", (m) => m.type() === "error" && log("console error:", m.text()));
-	const shot = async (name) => {
-		const path = join(SCREENSHOTS, `${name}.png`);
-		await page.screenshot({ path });
-		log("screenshot", path);
-	};
+	const { page, errors, shot, close } = await openBrowser({ tag: TAG, viewport: { width: 1600, height: 1000 } });
 	try {
 		// --- log in through the login page ---------------------------------------------------------
-		await page.goto(`${BASE_URL}/login`);
-		await page.fill("#login_email", USER);
-		await page.fill("#login_password", PASSWORD);
-		await page.click(".btn-login");
-		await page.waitForURL(/\/app/, { timeout: TIMEOUT });
+		await login(page, USER, PASSWORD);
 		log("logged in as", USER);
 
 		await page.goto(`${BASE_URL}/app/crm-board`);
@@ -306,12 +255,8 @@ async function main() {
 		await shot("failure").catch(() => {});
 		throw error;
 	} finally {
-		await context.close();
-		rmSync(profile, { recursive: true, force: true });
+		await close();
 	}
 }
 
-main().catch((error) => {
-	console.error("[browser] FAILED:", error);
-	process.exit(1);
-});
+run(TAG, main);

@@ -7,55 +7,16 @@
 // renders in the print view.
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import { BASE_URL, login, logger, openBrowser, PASSWORD, PORTFOLIO, run, until, USER } from "./harness.mjs";
 
-const BASE_URL = process.env.BASE_URL || "http://127.0.0.1:8000";
-const USER = process.env.CRM_USER || "alfred.dupont@conseil-dupont.fr";
-const PASSWORD = process.env.CRM_PASSWORD || "Alfred-Demo-2026";
-const SCREENSHOTS = process.env.SCREENSHOTS || "bench-results/screenshots";
-const PORTFOLIO = process.env.CRM_PORTFOLIO || "Opportunités en cours";
-const TIMEOUT = 30_000;
-
-const log = (...args) => console.log("[browser:leads]", ...args);
-
-async function until(check, what, timeout = TIMEOUT) {
-	const end = Date.now() + timeout;
-	while (Date.now() < end) {
-		if (await check()) return;
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-	throw new Error(`timed out waiting for: ${what}`);
-}
+const TAG = "browser:leads";
+const log = logger(TAG);
 
 async function main() {
-	mkdirSync(SCREENSHOTS, { recursive: true });
-	const profile = mkdtempSync(join(tmpdir(), "crm-portal-chromium-"));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		headless: true,
-		viewport: { width: 1600, height: 1000 },
-		locale: "fr-FR",
-		args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-	});
-	const page = context.pages()[0] || (await context.newPage());
-	page.setDefaultTimeout(TIMEOUT);
-	const errors = [];
-	page.on("pageerror", (e) => errors.push(String(e)));
-	const shot = async (name) => {
-		const path = join(SCREENSHOTS, `${name}.png`);
-		await page.screenshot({ path });
-		log("screenshot", path);
-	};
+	const { page, errors, shot, close } = await openBrowser({ tag: TAG, viewport: { width: 1600, height: 1000 } });
 	try {
-		await page.goto(`${BASE_URL}/login`);
-		await page.fill("#login_email", USER);
-		await page.fill("#login_password", PASSWORD);
-		await page.click(".btn-login");
-		await page.waitForURL(/\/app/, { timeout: TIMEOUT });
+		await login(page, USER, PASSWORD);
 		await page.waitForFunction(() => window.frappe?.session?.user);
 		log("logged in as", USER);
 
@@ -127,12 +88,8 @@ async function main() {
 		await shot("leads-failure").catch(() => {});
 		throw error;
 	} finally {
-		await context.close();
-		rmSync(profile, { recursive: true, force: true });
+		await close();
 	}
 }
 
-main().catch((error) => {
-	console.error("[browser:leads] FAILED:", error);
-	process.exit(1);
-});
+run(TAG, main);

@@ -7,64 +7,33 @@
 // no dialog), and an opportunity of another salesperson is refused.
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import {
+	BASE_URL,
+	login,
+	logger,
+	openBrowser,
+	PORTAL_PASSWORD as PASSWORD,
+	PORTAL_USER as USER,
+	run,
+	TEMPLATE,
+} from "./harness.mjs";
 
-const BASE_URL = process.env.BASE_URL || "http://127.0.0.1:8000";
-const USER = process.env.CRM_PORTAL_USER || "claire.petit@partenaire-conseil.fr";
-const PASSWORD = process.env.CRM_PORTAL_PASSWORD || "Claire-Demo-2026";
-const SCREENSHOTS = process.env.SCREENSHOTS || "bench-results/screenshots";
-const TEMPLATE = process.env.CRM_TEMPLATE || "Processus commercial";
-const TIMEOUT = 30_000;
 const MARKUP = "<b>gras</b><i>penché</i>"; // kept by Frappe's input sanitizer: must show as text
 
-const log = (...args) => console.log("[portal]", ...args);
+const TAG = "portal";
+const log = logger(TAG);
 
 async function main() {
-	mkdirSync(SCREENSHOTS, { recursive: true });
-	const profile = mkdtempSync(join(tmpdir(), "crm-portal-chromium-"));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		headless: true,
+	const { page, errors, dialogs, shot, close } = await openBrowser({
+		tag: TAG,
 		viewport: { width: 1400, height: 1000 },
-		locale: "fr-FR",
-		args: [
-			"--headless",
-			"--no-sandbox",
-			"--disable-gpu",
-			"--disable-quic",
-			"--no-first-run",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-		],
+		fullPage: true,
 	});
-	const page = context.pages()[0] || (await context.newPage());
-	page.setDefaultTimeout(TIMEOUT);
-	const errors = [];
-	const dialogs = [];
-	page.on("pageerror", (e) => errors.push(String(e)));
-	page.on("console", (m) => m.type() === "error" && log("console error:", m.text()));
-	page.on("dialog", async (d) => {
-		dialogs.push(d.message());
-		await d.dismiss();
-	});
-	const shot = async (name) => {
-		const path = join(SCREENSHOTS, `${name}.png`);
-		await page.screenshot({ path, fullPage: true });
-		log("screenshot", path);
-	};
 	const stamp = Date.now().toString(36);
 	try {
 		// --- log in: a portal user lands on the portal, not the desk ----------------------------------
-		await page.goto(`${BASE_URL}/login`);
-		await page.fill("#login_email", USER);
-		await page.fill("#login_password", PASSWORD);
-		await page.click(".btn-login");
-		await page.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: TIMEOUT });
+		await login(page, USER, PASSWORD, (url) => !url.pathname.startsWith("/login"));
 		log("logged in as", USER, "landed on", new URL(page.url()).pathname);
 		const desk = await page.goto(`${BASE_URL}/app/crm-board`);
 		assert.ok(!new URL(page.url()).pathname.startsWith("/app/crm-board") || desk.status() >= 400,
@@ -163,12 +132,8 @@ async function main() {
 		await shot("portal-failure").catch(() => {});
 		throw error;
 	} finally {
-		await context.close();
-		rmSync(profile, { recursive: true, force: true });
+		await close();
 	}
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+run(TAG, main);

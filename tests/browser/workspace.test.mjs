@@ -6,55 +6,20 @@
 // the report shows its stage rows and total, its figures read back through the API.
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import { BASE_URL, login, logger, openBrowser, PASSWORD, run, until, USER } from "./harness.mjs";
 
-const BASE_URL = process.env.BASE_URL || "http://127.0.0.1:8000";
-const USER = process.env.CRM_USER || "alfred.dupont@conseil-dupont.fr";
-const PASSWORD = process.env.CRM_PASSWORD || "Alfred-Demo-2026";
-const SCREENSHOTS = process.env.SCREENSHOTS || "bench-results/screenshots";
-const TIMEOUT = 30_000;
-
-const log = (...args) => console.log("[workspace]", ...args);
-
-async function until(check, what, timeout = TIMEOUT) {
-	const end = Date.now() + timeout;
-	while (Date.now() < end) {
-		if (await check()) return;
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-	throw new Error(`timed out waiting for: ${what}`);
-}
+const TAG = "workspace";
+const log = logger(TAG);
 
 async function main() {
-	mkdirSync(SCREENSHOTS, { recursive: true });
-	const profile = mkdtempSync(join(tmpdir(), "crm-portal-chromium-"));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		headless: true,
+	const { page, errors, shot, close } = await openBrowser({
+		tag: TAG,
 		viewport: { width: 1600, height: 1100 },
-		locale: "fr-FR",
-		args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+		fullPage: true,
 	});
-	const page = context.pages()[0] || (await context.newPage());
-	page.setDefaultTimeout(TIMEOUT);
-	const errors = [];
-	page.on("pageerror", (e) => errors.push(String(e)));
-	page.on("console", (m) => m.type() === "error" && log("console error:", m.text()));
-	const shot = async (name) => {
-		const path = join(SCREENSHOTS, `${name}.png`);
-		await page.screenshot({ path, fullPage: true });
-		log("screenshot", path);
-	};
 	try {
-		await page.goto(`${BASE_URL}/login`);
-		await page.fill("#login_email", USER);
-		await page.fill("#login_password", PASSWORD);
-		await page.click(".btn-login");
-		await page.waitForURL(/\/app/, { timeout: TIMEOUT });
+		await login(page, USER, PASSWORD);
 		log("logged in as", USER);
 
 		// --- the workspace ----------------------------------------------------------------------------
@@ -87,11 +52,12 @@ async function main() {
 		await page.waitForTimeout(1000);
 		await shot("workspace-crm-portal");
 
-		// the open-opportunities card agrees with the API, as this user
+		// the open-opportunities card agrees with the list view's count for this user (row-level
+		// permissions applied; frappe.client.get_count would count everybody's)
 		const open = await page.evaluate(() =>
-			frappe.xcall("frappe.client.get_count", {
+			frappe.xcall("frappe.desk.reportview.get_count", {
 				doctype: "CRM Opportunity",
-				filters: { status: "Open" },
+				filters: [["CRM Opportunity", "status", "=", "Open"]],
 			}),
 		);
 		const openCard = cards.find((c) => /opportunit/i.test(c.title || ""));
@@ -124,12 +90,8 @@ async function main() {
 		await shot("workspace-failure").catch(() => {});
 		throw error;
 	} finally {
-		await context.close();
-		rmSync(profile, { recursive: true, force: true });
+		await close();
 	}
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+run(TAG, main);

@@ -14,6 +14,7 @@ import {
 	tileView,
 	toInputValue,
 } from "../logic/actions.mjs";
+import { bindDragAndDrop } from "../dragdrop.js";
 
 const API = "crm_portal.api.actions.";
 const PAGE_LENGTH = 50;
@@ -177,31 +178,13 @@ export class CrmActions {
 			this.toggle_done(name, e.currentTarget.checked);
 		});
 		$body.on("click", ".crm-actions-more button", () => this.refresh({ append: true }));
-		// drag and drop: tiles onto the zones
-		$body.on("dragstart", ".crm-action-tile[draggable=true]", (e) => {
-			this.dragging = $(e.currentTarget).attr("data-name");
-			e.originalEvent.dataTransfer.setData("text/plain", this.dragging);
-			e.originalEvent.dataTransfer.effectAllowed = "move";
-			$body.addClass("crm-dragging");
-		});
-		$body.on("dragend", ".crm-action-tile", () => {
-			$body.removeClass("crm-dragging");
-			$body.find(".crm-drop-over").removeClass("crm-drop-over");
-		});
-		$body.on("dragover", ".crm-action-zone", (e) => {
-			e.preventDefault();
-			e.originalEvent.dataTransfer.dropEffect = "move";
-			$(e.currentTarget).addClass("crm-drop-over");
-		});
-		$body.on("dragleave", ".crm-action-zone", (e) => $(e.currentTarget).removeClass("crm-drop-over"));
-		$body.on("drop", ".crm-action-zone", (e) => {
-			e.preventDefault();
-			e.stopPropagation();
-			$body.removeClass("crm-dragging");
-			$(e.currentTarget).removeClass("crm-drop-over");
-			const name = e.originalEvent.dataTransfer.getData("text/plain") || this.dragging;
-			this.dragging = null;
-			if (name) this.on_drop(name, $(e.currentTarget).attr("data-zone"));
+		// drag and drop: tiles onto the zones (a dragend on any tile ends the drag)
+		bindDragAndDrop($body, {
+			item: ".crm-action-tile[draggable=true]",
+			itemEnd: ".crm-action-tile",
+			zone: ".crm-action-zone",
+			zoneAttr: "data-zone",
+			onDrop: (name, zone) => this.on_drop(name, zone),
 		});
 	}
 

@@ -14,6 +14,7 @@ import {
 	snapshot,
 } from "../logic/board.mjs";
 import { addMonths, dropMonth, monthLabel, monthOf } from "../logic/months.mjs";
+import { bindDragAndDrop } from "../dragdrop.js";
 
 const API = "crm_portal.api.board.";
 const PIPELINE = "crm_portal.api.pipeline.";
@@ -498,31 +499,11 @@ export class CrmBoard {
 	// --- drag and drop ----------------------------------------------------------------------------
 
 	bind_drag_and_drop() {
-		const $body = this.$body;
-		$body.on("dragstart", ".crm-card", (e) => {
-			this.dragging = $(e.currentTarget).attr("data-name");
-			e.originalEvent.dataTransfer.setData("text/plain", this.dragging);
-			e.originalEvent.dataTransfer.effectAllowed = "move";
-			$body.addClass("crm-dragging");
-		});
-		$body.on("dragend", ".crm-card", () => {
-			$body.removeClass("crm-dragging");
-			$body.find(".crm-drop-over").removeClass("crm-drop-over");
-		});
-		$body.on("dragover", ".crm-drop", (e) => {
-			e.preventDefault();
-			e.originalEvent.dataTransfer.dropEffect = "move";
-			$(e.currentTarget).addClass("crm-drop-over");
-		});
-		$body.on("dragleave", ".crm-drop", (e) => $(e.currentTarget).removeClass("crm-drop-over"));
-		$body.on("drop", ".crm-drop", (e) => {
-			e.preventDefault();
-			e.stopPropagation();
-			$body.removeClass("crm-dragging");
-			$(e.currentTarget).removeClass("crm-drop-over");
-			const name = e.originalEvent.dataTransfer.getData("text/plain") || this.dragging;
-			this.dragging = null;
-			if (name) this.on_drop(name, $(e.currentTarget).attr("data-drop"));
+		bindDragAndDrop(this.$body, {
+			item: ".crm-card",
+			zone: ".crm-drop",
+			zoneAttr: "data-drop",
+			onDrop: (name, target) => this.on_drop(name, target),
 		});
 	}
 
