@@ -121,11 +121,15 @@ def build_filters(
 # --- cards ----------------------------------------------------------------------------------------
 
 
-def card_fields() -> list[str]:
-	"""The standard card fields plus the fields an admin adds to cards in CRM Portal Settings."""
+def extra_card_fields() -> list[str]:
+	"""The fields an admin adds to cards in CRM Portal Settings (custom fields included)."""
 	extra = (frappe.get_cached_doc("CRM Portal Settings").card_fields or "").split()
 	meta = frappe.get_meta("CRM Opportunity")
-	return CARD_FIELDS + [f for f in extra if f not in CARD_FIELDS and meta.has_field(f)]
+	return [f for f in extra if f not in CARD_FIELDS and meta.has_field(f)]
+
+
+def card_fields() -> list[str]:
+	return CARD_FIELDS + extra_card_fields()
 
 
 def decorate(cards: list[dict]) -> list[dict]:
@@ -229,10 +233,16 @@ def board_settings() -> dict:
 	"""The CRM Portal Settings switches the board's quick-create dialog follows (sales users cannot read
 	the settings DocType itself)."""
 	settings = frappe.get_cached_doc("CRM Portal Settings")
+	meta = frappe.get_meta("CRM Opportunity")
 	return {
 		"allow_quick_account_creation": cint(settings.allow_quick_account_creation),
 		"allow_default_stage_override": cint(settings.allow_default_stage_override),
 		"default_currency": settings.default_currency,
+		# what the cards show beyond the standard fields, so the page needs no list of its own
+		"extra_card_fields": [
+			{"fieldname": f, "label": _(meta.get_label(f)), "fieldtype": meta.get_field(f).fieldtype}
+			for f in extra_card_fields()
+		],
 	}
 
 
@@ -481,6 +491,7 @@ def get_calendar(
 		"next": {"year": following[0], "month": following[1]},
 		"can_create": not board["grouping"],
 		"weighted": weighted,
+		"settings": board_settings(),
 	}
 
 

@@ -166,9 +166,15 @@ class TestBoard(FrappeTestCase):
 	def test_extra_card_fields_from_settings(self):
 		self.make(title="With contact")
 		with change_settings("CRM Portal Settings", {"card_fields": "contact_email\ndescription"}):
-			card = board.get_board(portfolio=self.p1, scope="all")["columns"][0]["cards"][0]
+			data = board.get_board(portfolio=self.p1, scope="all")
+		card = data["columns"][0]["cards"][0]
 		self.assertIn("description", card)
 		self.assertIn("contact_email", card)
+		# the page shows them with their label and type, from the server's list
+		self.assertEqual(
+			[(f["fieldname"], f["fieldtype"]) for f in data["settings"]["extra_card_fields"]],
+			[("contact_email", "Data"), ("description", "Text Editor")],
+		)
 		settings = frappe.get_single("CRM Portal Settings")
 		settings.card_fields = "not_a_field"
 		with self.assertRaisesRegex(frappe.ValidationError, "not_a_field"):
@@ -261,11 +267,14 @@ class TestBoard(FrappeTestCase):
 		self.assertFalse(cal["can_create"], "no creation from all portfolios")
 		with self.assertRaises(frappe.ValidationError):
 			board.get_calendar(y, m, months=1, scope="all")
-		data = board.get_board(portfolio=self.p1, scope="all")
-		self.assertEqual(
-			set(data["settings"]),
-			{"allow_quick_account_creation", "allow_default_stage_override", "default_currency"},
-		)
+		keys = {
+			"allow_quick_account_creation",
+			"allow_default_stage_override",
+			"default_currency",
+			"extra_card_fields",
+		}
+		self.assertEqual(set(board.get_board(portfolio=self.p1, scope="all")["settings"]), keys)
+		self.assertEqual(set(board.get_calendar(y, m, months=1, portfolio=self.p1)["settings"]), keys)
 
 	def test_saving_or_deleting_an_opportunity_is_published_to_boards(self):
 		from frappe.realtime import get_doctype_room

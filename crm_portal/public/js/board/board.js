@@ -23,33 +23,6 @@ const DOCTYPE = "CRM Opportunity";
 const CALENDAR_MONTHS = 4;
 const PAGE_LENGTH = 20;
 const MAX_REQUIREMENT_ROUNDS = 5;
-const BASE_CARD_FIELDS = new Set([
-	"name",
-	"title",
-	"account_type",
-	"account",
-	"account_name",
-	"portfolio",
-	"stage",
-	"status",
-	"salesperson",
-	"currency",
-	"amount",
-	"days",
-	"probability",
-	"weighted_amount",
-	"weighted_days",
-	"expected_signature_date",
-	"quotation",
-	"next_action_date",
-	"contact",
-	"modified",
-	"next_action_state",
-	"tags",
-	"signed_on",
-	"lost_on",
-	"lost_reason",
-]);
 
 const esc = (value) => frappe.utils.escape_html(value === null || value === undefined ? "" : String(value));
 
@@ -401,12 +374,12 @@ export class CrmBoard {
 			upcoming: __("Next action planned"),
 			none: __("No action planned"),
 		}[state];
-		const extra = Object.keys(card)
-			.filter((f) => !BASE_CARD_FIELDS.has(f) && card[f] !== null && card[f] !== "")
-			.map((f) => {
-				const df = frappe.meta.get_docfield(DOCTYPE, f);
-				const value = df && ["Date", "Datetime"].includes(df.fieldtype) ? frappe.format(card[f], df) : card[f];
-				return `<div class="crm-card-extra"><span class="text-muted">${esc(__(df?.label || f))}:</span> ${esc(
+		const extra = (this.data?.settings?.extra_card_fields || [])
+			.filter((df) => card[df.fieldname] !== null && card[df.fieldname] !== undefined && card[df.fieldname] !== "")
+			.map((df) => {
+				const raw = card[df.fieldname];
+				const value = ["Date", "Datetime"].includes(df.fieldtype) ? frappe.format(raw, df) : raw;
+				return `<div class="crm-card-extra"><span class="text-muted">${esc(df.label)}:</span> ${esc(
 					frappe.utils.html2text ? frappe.utils.html2text(String(value)) : value
 				)}</div>`;
 			})
