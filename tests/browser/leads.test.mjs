@@ -82,6 +82,11 @@ async function main() {
 		assert.ok(sheet.includes(`louise.${stamp}@piste.example`), "the sheet lists the contact");
 		await shot("account-sheet");
 
+		// leave the demo board as it was: the converted lead keeps its links, so the deal is closed as lost
+		await page.goto(`${BASE_URL}/app`);
+		await page.waitForFunction(() => window.frappe?.session?.user);
+		await server("crm_portal.api.pipeline.mark_lost", { opportunity: opportunity.name, lost_reason: "Projet abandonné" });
+
 		assert.deepEqual(errors, [], "no JavaScript error on the page");
 		log("OK");
 	} catch (error) {
