@@ -41,6 +41,7 @@ def get_conversion_defaults(lead: str) -> dict:
 		"account_values": conversion.account_values(values),
 		"contact_values": conversion.contact_values(values),
 		"opportunity_values": conversion.opportunity_values(values),
+		"legal_forms": list(account_fields.LEGAL_FORMS),
 	}
 
 

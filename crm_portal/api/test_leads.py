@@ -282,6 +282,7 @@ class TestLeadConversion(FrappeTestCase):
 			defaults = api.get_conversion_defaults(lead.name)
 			self.assertTrue(defaults["can_convert"])
 			self.assertEqual(defaults["account_values"]["call_name"], "_Test Conv Perm SAS")
+			self.assertIn("En cours d'immatriculation", defaults["legal_forms"])  # the dialog's choices
 			result = api.convert_lead(lead.name, account_values={"legal_form": "En cours d'immatriculation"})
 		self.assertEqual(frappe.db.get_value("Lead", lead.name, "crm_converted_by"), SALES_USER)
 		self.assertEqual(frappe.db.get_value("CRM Prospect", result["account"], "owner"), SALES_USER)

@@ -103,7 +103,7 @@
 					fieldname: "legal_form",
 					fieldtype: "Select",
 					label: __("Legal Form"),
-					options: ["", ...LEGAL_FORMS],
+					options: ["", ...(defaults.legal_forms || [])],
 					description: __("Without SIREN: En cours d'immatriculation"),
 					depends_on: is_new_account,
 				},
@@ -216,21 +216,4 @@
 		});
 		dialog.show();
 	}
-
-	const LEGAL_FORMS = [
-		"SAS",
-		"SASU",
-		"SARL",
-		"EURL",
-		"SA",
-		"SNC",
-		"SCI",
-		"SELARL",
-		"SELAS",
-		"SCP",
-		"Entreprise individuelle",
-		"Association",
-		"Établissement public",
-		"En cours d'immatriculation",
-	];
 })();
