@@ -18,3 +18,11 @@ class ConflictError(frappe.ValidationError):
 	"""The document changed since the client loaded it."""
 
 	http_status_code = 409
+
+
+class ClosedOpportunityError(frappe.ValidationError):
+	"""A won or lost opportunity cannot be moved back or changed that way: it leaves its state only
+	through Reopen (or is reused), and one won through a submitted Sales Order is locked until the
+	order is cancelled."""
+
+	http_status_code = 417

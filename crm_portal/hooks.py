@@ -18,22 +18,101 @@ permission_query_conditions = {
 	"CRM Opportunity": "crm_portal.permissions.query_conditions",
 	"CRM Action": "crm_portal.permissions.query_conditions",
 	"CRM Prospect": "crm_portal.permissions.query_conditions",
+	# ERPNext records the CRM makes, while CRM Portal Settings say so (crm_portal/erpnext_walls.py).
+	"Quotation": "crm_portal.erpnext_walls.query_conditions",
+	"Prospect": "crm_portal.erpnext_walls.query_conditions",
+	"Lead": "crm_portal.erpnext_walls.query_conditions",
+	# Child rows read through `?parent=`: only those of readable parents (crm_portal/generic_endpoints.py).
+	"CRM Opportunity Contact": "crm_portal.generic_endpoints.child_query_conditions",
+	"CRM Estimate Line": "crm_portal.generic_endpoints.child_query_conditions",
+	"CRM Account Link": "crm_portal.generic_endpoints.child_query_conditions",
+	"CRM Stage Required Field": "crm_portal.generic_endpoints.child_query_conditions",
+	"Contact Email": "crm_portal.generic_endpoints.child_query_conditions",
+	"Contact Phone": "crm_portal.generic_endpoints.child_query_conditions",
+	"Dynamic Link": "crm_portal.generic_endpoints.child_query_conditions",
+	"Event Participants": "crm_portal.generic_endpoints.child_query_conditions",
+	"Quotation Item": "crm_portal.generic_endpoints.child_query_conditions",
+	"Sales Taxes and Charges": "crm_portal.generic_endpoints.child_query_conditions",
+	"Payment Schedule": "crm_portal.generic_endpoints.child_query_conditions",
+	"Packed Item": "crm_portal.generic_endpoints.child_query_conditions",
+	"Pricing Rule Detail": "crm_portal.generic_endpoints.child_query_conditions",
+	"Quotation Lost Reason Detail": "crm_portal.generic_endpoints.child_query_conditions",
+	"Competitor Detail": "crm_portal.generic_endpoints.child_query_conditions",
+	"Prospect Lead": "crm_portal.generic_endpoints.child_query_conditions",
+	"Prospect Opportunity": "crm_portal.generic_endpoints.child_query_conditions",
+	"CRM Note": "crm_portal.generic_endpoints.child_query_conditions",
+	# Files attached to walled records: only to whoever may read the record (crm_portal/generic_endpoints.py).
+	"File": "crm_portal.generic_endpoints.file_query_conditions",
+}
+# The same child rows read by their own name (`/api/resource/<child>/<row>`, frappe.client.get, print):
+# only by a reader of their parent record; Frappe judges them on the parent DocType (crm_portal/child_rows.py).
+override_doctype_class = {
+	"CRM Opportunity Contact": "crm_portal.child_rows.CRMOpportunityContact",
+	"CRM Estimate Line": "crm_portal.child_rows.CRMEstimateLine",
+	"CRM Account Link": "crm_portal.child_rows.CRMAccountLink",
+	"Contact Email": "crm_portal.child_rows.ContactEmail",
+	"Contact Phone": "crm_portal.child_rows.ContactPhone",
+	"Dynamic Link": "crm_portal.child_rows.DynamicLink",
+	"Event Participants": "crm_portal.child_rows.EventParticipants",
+	"Quotation Item": "crm_portal.child_rows.QuotationItem",
+	"Sales Taxes and Charges": "crm_portal.child_rows.SalesTaxesandCharges",
+	"Payment Schedule": "crm_portal.child_rows.PaymentSchedule",
+	"Packed Item": "crm_portal.child_rows.PackedItem",
+	"Pricing Rule Detail": "crm_portal.child_rows.PricingRuleDetail",
+	"Quotation Lost Reason Detail": "crm_portal.child_rows.QuotationLostReasonDetail",
+	"Competitor Detail": "crm_portal.child_rows.CompetitorDetail",
+	"Prospect Lead": "crm_portal.child_rows.ProspectLead",
+	"Prospect Opportunity": "crm_portal.child_rows.ProspectOpportunity",
+	"CRM Note": "crm_portal.child_rows.CRMNote",
 }
 has_permission = {
 	"CRM Opportunity": "crm_portal.permissions.has_permission",
 	"CRM Action": "crm_portal.permissions.has_permission",
 	"CRM Prospect": "crm_portal.permissions.has_permission",
+	"Quotation": "crm_portal.erpnext_walls.has_permission",
+	"Prospect": "crm_portal.erpnext_walls.has_permission",
+	"Lead": "crm_portal.erpnext_walls.has_permission",
 }
+# Frappe's generic methods that skip those rules, made to apply them (crm_portal/generic_endpoints.py).
+override_whitelisted_methods = {
+	"frappe.client.get_count": "crm_portal.generic_endpoints.get_count",
+	"frappe.desk.search.search_link": "crm_portal.generic_endpoints.search_link",
+	"frappe.desk.search.search_widget": "crm_portal.generic_endpoints.search_widget",
+	"frappe.desk.search.get_link_title": "crm_portal.generic_endpoints.get_link_title",
+	"frappe.desk.listview.get_group_by_count": "crm_portal.generic_endpoints.get_group_by_count",
+	"frappe.desk.like.toggle_like": "crm_portal.generic_endpoints.toggle_like",
+	"frappe.desk.form.assign_to.add": "crm_portal.generic_endpoints.add_assignment",
+	"frappe.desk.form.assign_to.add_multiple": "crm_portal.generic_endpoints.add_multiple_assignments",
+	"frappe.desk.form.assign_to.remove": "crm_portal.generic_endpoints.remove_assignment",
+	"frappe.desk.form.assign_to.remove_multiple": "crm_portal.generic_endpoints.remove_multiple_assignments",
+	"frappe.desk.doctype.tag.tag.add_tag": "crm_portal.generic_endpoints.add_tag",
+	"frappe.desk.doctype.tag.tag.add_tags": "crm_portal.generic_endpoints.add_tags",
+	"frappe.desk.doctype.tag.tag.remove_tag": "crm_portal.generic_endpoints.remove_tag",
+	"frappe.desk.doctype.tag.tag.get_tagged_docs": "crm_portal.generic_endpoints.get_tagged_docs",
+	"frappe.desk.doctype.event.event.get_events": "crm_portal.generic_endpoints.get_events",
+}
+
+# Names kept as typed are formatted as text in the desk's list and report views (crm_portal/names.py).
+app_include_js = ["/assets/crm_portal/js/names_format.js"]
 
 # Desk form and list scripts added to other DocTypes (leads, opportunity extras, account prints)
 # ---------------------------------------------------------------------------------------------
 # The activity timeline (public/js/timeline/activity_timeline.js) is added to the four forms it serves.
 doctype_js = {
 	"Lead": "public/js/lead.js",
-	"CRM Opportunity": ["public/js/opportunity_extras.js", "public/js/timeline/activity_timeline.js"],
-	"CRM Prospect": ["public/js/account_sheet.js", "public/js/timeline/activity_timeline.js"],
+	"CRM Opportunity": [
+		"public/js/opportunity_extras.js",
+		"public/js/timeline/activity_timeline.js",
+		"public/js/names_as_typed.js",
+	],
+	"CRM Prospect": [
+		"public/js/account_sheet.js",
+		"public/js/timeline/activity_timeline.js",
+		"public/js/names_as_typed.js",
+	],
 	"Customer": ["public/js/account_sheet.js", "public/js/timeline/activity_timeline.js"],
 	"Contact": "public/js/timeline/activity_timeline.js",
+	"CRM Action": "public/js/names_as_typed.js",
 }
 doctype_list_js = {"Lead": "public/js/lead_list.js"}
 
@@ -72,10 +151,32 @@ fixtures = [
 # Document events
 # ---------------
 doc_events = {
-	"Contact": {"validate": "crm_portal.accounts.contacts.validate_unique_email_per_account"},
+	# Every value written to these documents fits its column and is a real date (crm_portal/arguments),
+	# checked before the controllers read it, whatever the path: form, REST, import, the app's API.
+	# What a write may put in the app's records (crm_portal/write_rules.py): system fields kept, links only
+	# to readable records (before_validate), person fields within the writer's team (validate).
+	"CRM Action": {
+		"before_validate": [
+			"crm_portal.arguments.checks.validate_document_values",
+			"crm_portal.write_rules.before_validate",
+		],
+		# A name made of markup only is a name (crm_portal/names.py).
+		"validate": ["crm_portal.write_rules.validate", "crm_portal.names.validate_names"],
+	},
+	"Contact": {
+		"before_validate": "crm_portal.arguments.checks.validate_document_values",
+		"validate": "crm_portal.accounts.contacts.validate_unique_email_per_account",
+	},
 	"Lead": {"validate": "crm_portal.leads.hooks.validate_lead"},
 	"CRM Portal Settings": {"on_update": "crm_portal.api.catalogs.sync_catalog_menu"},
-	"Customer": {"validate": "crm_portal.accounts.hooks.validate_customer"},
+	# A field a stage requires of the account cannot be emptied while an open opportunity is in that stage.
+	"Customer": {
+		"before_validate": "crm_portal.arguments.checks.validate_document_values",
+		"validate": [
+			"crm_portal.accounts.hooks.validate_customer",
+			"crm_portal.crm_portal.doctype.crm_opportunity.crm_opportunity.validate_account_requirements",
+		],
+	},
 	# The opportunity follows its Quotation and Sales Order (crm_portal/pipeline/quotation.py).
 	"Quotation": {
 		"validate": "crm_portal.pipeline.quotation.set_approval_flag",
@@ -84,9 +185,25 @@ doc_events = {
 		"on_cancel": "crm_portal.pipeline.quotation.on_quotation_cancel",
 		"on_trash": "crm_portal.pipeline.quotation.on_quotation_trash",
 	},
-	"CRM Prospect": {"on_update": "crm_portal.pipeline.quotation.on_crm_prospect_update"},
+	"CRM Prospect": {
+		"before_validate": [
+			"crm_portal.arguments.checks.validate_document_values",
+			"crm_portal.write_rules.before_validate",
+		],
+		"validate": [
+			"crm_portal.crm_portal.doctype.crm_opportunity.crm_opportunity.validate_account_requirements",
+			"crm_portal.write_rules.validate",
+			"crm_portal.names.validate_names",
+		],
+		"on_update": "crm_portal.pipeline.quotation.on_crm_prospect_update",
+	},
 	# Open boards update live (crm_portal/api/board.py).
 	"CRM Opportunity": {
+		"before_validate": [
+			"crm_portal.arguments.checks.validate_document_values",
+			"crm_portal.write_rules.before_validate",
+		],
+		"validate": ["crm_portal.write_rules.validate", "crm_portal.names.validate_names"],
 		"on_update": "crm_portal.api.board.publish_board_update",
 		"on_trash": "crm_portal.api.board.publish_board_update",
 	},

@@ -4,6 +4,8 @@ that user; the team under it is its subtree (N-1: direct reports, N-n: every lev
 import frappe
 from frappe.query_builder import DocType
 
+from crm_portal.utils import bold_text
+
 TEAM_SCOPES = {
 	# scope: (depth, include the user)
 	"team_n1": (1, False),
@@ -63,5 +65,5 @@ def scope_users(scope: str | None, user: str | None = None) -> list[str] | None:
 		depth, include_self = TEAM_SCOPES[scope]
 		return team_users(user, depth, include_self)
 	if not frappe.db.exists("User", scope):
-		frappe.throw(frappe._("Unknown scope {0}").format(frappe.bold(scope)))
+		frappe.throw(frappe._("Unknown scope {0}").format(bold_text(scope)))
 	return [scope]

@@ -13,14 +13,16 @@ fi
 
 # Our tests build their records with factories (crm_portal/tests/utils.py); Frappe's automatic test
 # records would walk every Link of ERPNext and stop on DocTypes of apps not installed (Payment Gateway).
-args=(--app crm_portal)
+target=(--app crm_portal)
+tests=()
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--module) args=(--module "$2"); shift 2 ;;
-	--test) args+=(--test "$2"); shift 2 ;;
+	--module) target=(--module "$2"); shift 2 ;;
+	--test) tests+=(--test "$2"); shift 2 ;;
 	*) die "unknown argument $1" ;;
 	esac
 done
+args=("${target[@]}" "${tests[@]}")
 
 start_services
 link_app "$CHECKOUT"

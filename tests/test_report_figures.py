@@ -1,12 +1,22 @@
 """Report maths (crm_portal/crm_portal/report/figures.py): previous periods, variations, recurring split."""
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crm_portal.crm_portal.report.figures import (
+	NBSP,
 	activity_counts,
 	average,
+	column_header,
+	format_amount,
+	format_amount_short,
+	format_days,
+	format_percent,
 	previous_period,
 	split_recurring,
 	variation,
@@ -66,3 +76,36 @@ def test_activity_counts():
 	}
 	with pytest.raises(ValueError):
 		activity_counts(1, 2, 0)
+
+
+# --- the formatter shared with the pages' JavaScript (tests/formatting_cases.json) -------------------
+
+CASES = json.loads((Path(__file__).parent / "formatting_cases.json").read_text(encoding="utf-8"))
+FORMATTERS = {
+	"amount_short": format_amount_short,
+	"amount": format_amount,
+	"days": format_days,
+	"percent": format_percent,
+	"column_header": lambda values: column_header(**values),
+}
+
+
+@pytest.mark.parametrize(
+	"kind, value, expected",
+	[
+		(kind, value, expected)
+		for kind, examples in CASES.items()
+		if kind in FORMATTERS
+		for value, expected in examples
+	],
+)
+def test_same_examples_as_the_javascript_formatter(kind, value, expected):
+	assert FORMATTERS[kind](value) == expected
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+def test_short_amounts_never_show_more_than_one_decimal(amount):
+	text = format_amount_short(amount)
+	number = text.split(NBSP)[0]
+	assert "." not in number
+	assert len(number.partition(",")[2]) <= 1

@@ -5,6 +5,7 @@ from frappe import _
 from frappe.query_builder import DocType
 
 from crm_portal.accounts import ACCOUNT_DOCTYPES
+from crm_portal.utils import bold_text
 
 
 def contact_emails(contact) -> set[str]:
@@ -50,9 +51,9 @@ def validate_unique_email_per_account(doc, method=None) -> None:
 			account_title = frappe.db.get_value(link_doctype, link_name, title) or link_name
 			frappe.throw(
 				_("The e-mail address {0} is already used by {1}, another contact of {2}").format(
-					frappe.bold(clash.email_id),
-					frappe.bold(clash.full_name or clash.name),
-					frappe.bold(account_title),
+					bold_text(clash.email_id),
+					bold_text(clash.full_name or clash.name),
+					bold_text(account_title),
 				),
 				frappe.DuplicateEntryError,
 				title=_("E-mail already used"),

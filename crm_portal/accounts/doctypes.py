@@ -3,6 +3,7 @@
 import frappe
 
 from crm_portal.accounts import ACCOUNT_DOCTYPES
+from crm_portal.utils import bold_text
 
 
 def get_account_doctypes() -> list[str]:
@@ -27,10 +28,13 @@ def check_links_readable(
 			frappe.throw(_("The account must be a prospect or a customer"), title=_("Invalid account"))
 		if not frappe.db.exists(account_type, account):
 			frappe.throw(
-				_("{0} {1} does not exist").format(_(account_type), account), frappe.DoesNotExistError
+				_("{0} {1} does not exist").format(_(account_type), bold_text(account)),
+				frappe.DoesNotExistError,
 			)
 		frappe.has_permission(account_type, "read", doc=account, throw=True)
 	if contact:
 		if not frappe.db.exists("Contact", contact):
-			frappe.throw(_("{0} {1} does not exist").format(_("Contact"), contact), frappe.DoesNotExistError)
+			frappe.throw(
+				_("{0} {1} does not exist").format(_("Contact"), bold_text(contact)), frappe.DoesNotExistError
+			)
 		frappe.has_permission("Contact", "read", doc=contact, throw=True)

@@ -6,6 +6,7 @@ from frappe import _
 
 from crm_portal.accounts import ACCOUNT_DOCTYPES, identifiers
 from crm_portal.accounts import fields as account_fields
+from crm_portal.utils import bold_text
 
 ORDERING_LINK_CODE = "DONORDRE"  # a management link always has an ordering side
 MANAGEMENT = "Management"
@@ -66,7 +67,7 @@ INVALID_MESSAGES = {
 
 def invalid_identifier_message(e: identifiers.InvalidIdentifier) -> str:
 	digits = 9 if e.kind == "SIREN" else 14
-	return _(INVALID_MESSAGES[e.reason]).format(e.kind, frappe.bold(e.number), digits)
+	return _(INVALID_MESSAGES[e.reason]).format(e.kind, bold_text(e.number), digits)
 
 
 def validate_identifiers(doc) -> None:
@@ -80,9 +81,7 @@ def validate_identifiers(doc) -> None:
 	siren, siret = value(doc, "siren"), value(doc, "siret")
 	if siren and siret and identifiers.siren_of(siret) != siren:
 		frappe.throw(
-			_("The SIRET {0} does not belong to the SIREN {1}").format(
-				frappe.bold(siret), frappe.bold(siren)
-			),
+			_("The SIRET {0} does not belong to the SIREN {1}").format(bold_text(siret), bold_text(siren)),
 			title=_("Invalid SIRET"),
 		)
 	if (
@@ -93,7 +92,7 @@ def validate_identifiers(doc) -> None:
 		frappe.throw(
 			_(
 				'Enter the SIREN or SIRET of {0}, or choose the legal form "{1}" for a company not registered yet'
-			).format(frappe.bold(value(doc, "call_name")), _(account_fields.REGISTRATION_PENDING)),
+			).format(bold_text(value(doc, "call_name")), _(account_fields.REGISTRATION_PENDING)),
 			title=_("SIREN missing"),
 		)
 
@@ -134,7 +133,7 @@ def holders(doc, field: str, val, include_closed: bool = True) -> list[tuple[str
 
 def describe(holder: tuple[str, str, str]) -> str:
 	doctype, name, title = holder
-	return _("{0} {1}").format(_(doctype), frappe.bold(title if title == name else f"{title} ({name})"))
+	return _("{0} {1}").format(_(doctype), bold_text(title if title == name else f"{title} ({name})"))
 
 
 def validate_siret_unique(doc) -> None:
@@ -146,7 +145,9 @@ def validate_siret_unique(doc) -> None:
 	taken = holders(doc, "siret", siret)
 	if taken:
 		frappe.throw(
-			_("This SIRET code is already used: {0} has SIRET {1}").format(describe(taken[0]), siret),
+			_("This SIRET code is already used: {0} has SIRET {1}").format(
+				describe(taken[0]), bold_text(siret)
+			),
 			frappe.DuplicateEntryError,
 			title=_("SIRET already used"),
 		)
@@ -165,7 +166,7 @@ def warn_duplicates(doc) -> None:
 		if others:
 			warnings.append(
 				_("{0} {1} is already used by {2}").format(
-					label(doc, field), frappe.bold(val), ", ".join(describe(h) for h in others)
+					label(doc, field), bold_text(val), ", ".join(describe(h) for h in others)
 				)
 			)
 	doc.flags.duplicate_warnings = warnings
@@ -202,7 +203,7 @@ def validate_account_links(doc) -> None:
 		if own_type.kind != other_type.kind:
 			frappe.throw(
 				_("Row {0}: link types {1} and {2} are not of the same kind").format(
-					row.idx, frappe.bold(own_type.code), frappe.bold(other_type.code)
+					row.idx, bold_text(own_type.code), bold_text(other_type.code)
 				),
 				title=_("Invalid account link"),
 			)
@@ -224,7 +225,7 @@ def validate_account_links(doc) -> None:
 		if row.kind == MANAGEMENT and ORDERING_LINK_CODE not in (own_type.code, other_type.code):
 			frappe.throw(
 				_("Row {0}: a management link needs a {1} side (the ordering account)").format(
-					row.idx, frappe.bold(ORDERING_LINK_CODE)
+					row.idx, bold_text(ORDERING_LINK_CODE)
 				),
 				title=_("Invalid account link"),
 			)

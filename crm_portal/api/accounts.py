@@ -10,11 +10,13 @@ import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder import functions as fn
+from frappe.utils import escape_html
 
 from crm_portal.accounts import ACCOUNT_DOCTYPES, identifiers, sirene
 from crm_portal.accounts import fields as account_fields
 from crm_portal.accounts.validation import FILIATION, MANAGEMENT, has_crm_fields
-from crm_portal.utils import atomic, parse_json_arg
+from crm_portal.arguments.checks import checked_arguments
+from crm_portal.utils import atomic, bold_text, parse_json_arg
 
 MAX_RESULTS = 50
 DEFAULT_RESULTS = 20
@@ -145,6 +147,19 @@ def contact_accounts(contacts: list[str]) -> dict[str, list[dict]]:
 	return result
 
 
+def readable_accounts(accounts: set[tuple[str, str]]) -> set[tuple[str, str]]:
+	"""Those of the (DocType, name) accounts the user may read: one list query per DocType."""
+	found = set()
+	for doctype in ACCOUNT_DOCTYPES:
+		names = [name for dt, name in accounts if dt == doctype]
+		if names and readable(doctype):
+			rows = frappe.get_list(
+				doctype, filters={"name": ("in", names)}, pluck="name", limit_page_length=0
+			)
+			found |= {(doctype, n) for n in rows}
+	return found
+
+
 def find_contacts(query: str, limit: int, include_closed: bool) -> list[dict]:
 	if not readable("Contact"):
 		return []
@@ -172,13 +187,17 @@ def find_contacts(query: str, limit: int, include_closed: bool) -> list[dict]:
 		query, rows, "title", ("first_name", "last_name", "email_id"), len(rows)
 	)
 	accounts = contact_accounts([r["name"] for r in ranked])
-	closed = closed_accounts({(a["doctype"], a["name"]) for links in accounts.values() for a in links})
+	linked = {(a["doctype"], a["name"]) for links in accounts.values() for a in links}
+	closed = closed_accounts(linked)
+	shown = readable_accounts(linked)
 	result = []
 	for row in ranked:
-		row["accounts"] = accounts.get(row["name"], [])
-		for account in row["accounts"]:
+		links = accounts.get(row["name"], [])
+		for account in links:
 			account["closed"] = int((account["doctype"], account["name"]) in closed)
-		row["closed"] = int(bool(row["accounts"]) and all(a["closed"] for a in row["accounts"]))
+		# Closed is the contact's state (all its accounts closed); only the readable accounts are listed.
+		row["closed"] = int(bool(links) and all(a["closed"] for a in links))
+		row["accounts"] = [a for a in links if (a["doctype"], a["name"]) in shown]
 		if row["closed"] and not include_closed:
 			continue
 		result.append(row)
@@ -186,6 +205,7 @@ def find_contacts(query: str, limit: int, include_closed: bool) -> list[dict]:
 
 
 @frappe.whitelist()
+@checked_arguments()
 @frappe.read_only()
 def search(query: str, limit: int = DEFAULT_RESULTS) -> dict:
 	"""The accounts & contacts search bar: accounts (prospects and customers, by name, legal name,
@@ -203,6 +223,7 @@ def search(query: str, limit: int = DEFAULT_RESULTS) -> dict:
 
 
 @frappe.whitelist()
+@checked_arguments()
 @frappe.read_only()
 def search_accounts(query: str, limit: int = DEFAULT_RESULTS) -> list[dict]:
 	if too_short(query):
@@ -211,6 +232,7 @@ def search_accounts(query: str, limit: int = DEFAULT_RESULTS) -> list[dict]:
 
 
 @frappe.whitelist()
+@checked_arguments()
 @frappe.read_only()
 def search_contacts(query: str, limit: int = DEFAULT_RESULTS) -> list[dict]:
 	if too_short(query):
@@ -288,6 +310,7 @@ def accounts_by(email: str | None, phone: str | None) -> set[tuple[str, str]]:
 
 
 @frappe.whitelist()
+@checked_arguments()
 @frappe.read_only()
 def search_opportunities(query: str, limit: int = DEFAULT_RESULTS) -> dict:
 	"""Opportunities whose account or contact (main or other) has this e-mail or phone number."""
@@ -367,8 +390,8 @@ def lookup_company(number: str | None) -> dict:
 		return sirene.lookup(base_url, number or "", timeout=conf.sirene_timeout or 10)
 	except sirene.SireneError as e:
 		frappe.throw(
-			_(SIRENE_MESSAGES[e.code]).format(frappe.bold(number or "")),
-			SireneLookupError(_(SIRENE_MESSAGES[e.code]).format(number or ""), e.code),
+			_(SIRENE_MESSAGES[e.code]).format(bold_text(number or "")),
+			SireneLookupError(_(SIRENE_MESSAGES[e.code]).format(escape_html(number or "")), e.code),
 			title=_("SIRENE lookup"),
 		)
 
@@ -406,6 +429,7 @@ def create_address(doctype: str, name: str, title: str, address: dict) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments()
 def sirene_lookup(
 	number: str | None = None, prospect: str | None = None, values: dict | str | None = None
 ) -> dict:
@@ -465,6 +489,7 @@ def get_prospect_for_write(prospect: str):
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments()
 def validate_prospect(prospect: str) -> dict:
 	"""The "Validate prospect" action: Draft → Validated."""
 	doc = get_prospect_for_write(prospect)
@@ -473,6 +498,7 @@ def validate_prospect(prospect: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments()
 def set_prospect_closed(prospect: str, closed: bool = True) -> dict:
 	doc = get_prospect_for_write(prospect)
 	if frappe.utils.cint(closed):
@@ -507,7 +533,9 @@ def make_prospect(values: dict, address: dict | None = None):
 		frappe.throw(_("Field values must be given as an object"))
 	unknown = set(values) - PROSPECT_CREATE_FIELDS
 	if unknown:
-		frappe.throw(_("{0} cannot be set on a new prospect").format(", ".join(sorted(unknown))))
+		frappe.throw(
+			_("{0} cannot be set on a new prospect").format(", ".join(bold_text(k) for k in sorted(unknown)))
+		)
 	doc = frappe.new_doc("CRM Prospect")
 	doc.update(values)
 	if not doc.account_manager:
@@ -519,6 +547,7 @@ def make_prospect(values: dict, address: dict | None = None):
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments()
 def create_prospect(values: dict | str, address: dict | str | None = None) -> dict:
 	"""Create a prospect (Draft) with, optionally, the address a SIRENE lookup returned."""
 	frappe.has_permission("CRM Prospect", "create", throw=True)
@@ -537,22 +566,27 @@ def quick_create_account(values: dict | str) -> str:
 			frappe.PermissionError,
 		)
 	frappe.has_permission("CRM Prospect", "create", throw=True)
-	return make_prospect(parse_json_arg(values, dict, _("Values"))).name
+	values = parse_json_arg(values, dict, _("Values"))
+	if not (values.get("siren") or values.get("siret") or values.get("legal_form")):
+		# started before the SIREN is known: the seed's draft prospect, "en cours d'immatriculation"
+		values["legal_form"] = account_fields.REGISTRATION_PENDING
+	return make_prospect(values).name
 
 
 # --- account links --------------------------------------------------------------------------------
 
 
 @frappe.whitelist()
+@checked_arguments()
 @frappe.read_only()
 def get_account_links(account_type: str, account: str, kind: str | None = None) -> list[dict]:
 	"""An account's links in both directions: those on its own form and those other accounts made to
 	it (filiation links are informative, this is how they are searched)."""
 	if account_type not in (*ACCOUNT_DOCTYPES, "Supplier"):
-		frappe.throw(_("Unknown account type {0}").format(account_type))
+		frappe.throw(_("Unknown account type {0}").format(bold_text(account_type)))
 	frappe.has_permission(account_type, "read", doc=account, throw=True)
 	if kind and kind not in (MANAGEMENT, FILIATION):
-		frappe.throw(_("Unknown link kind {0}").format(kind))
+		frappe.throw(_("Unknown link kind {0}").format(bold_text(kind)))
 	types = {
 		t.name: t
 		for t in frappe.get_all(

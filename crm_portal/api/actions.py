@@ -18,8 +18,9 @@ from frappe.utils import cint, format_datetime, get_datetime, get_fullname, get_
 
 from crm_portal import actions
 from crm_portal.accounts.doctypes import check_links_readable
+from crm_portal.arguments.checks import DATETIME, checked_arguments
 from crm_portal.teams import sales_person_of, scope_users
-from crm_portal.utils import atomic, check_not_stale, parse_json_arg
+from crm_portal.utils import atomic, bold_text, check_not_stale, parse_json_arg
 
 DOCTYPE = "CRM Action"
 FEED_FIELDS = [
@@ -110,7 +111,7 @@ def bucket_conditions(bucket: str, now: datetime) -> list:
 	if bucket == actions.ALL:
 		return []
 	if bucket not in actions.BUCKETS:
-		frappe.throw(_("Unknown period {0}").format(frappe.bold(bucket)))
+		frappe.throw(_("Unknown period {0}").format(bold_text(bucket)))
 	low, high = actions.bucket_bounds(now)[bucket]
 	conditions = []
 	if bucket == "late":
@@ -161,6 +162,7 @@ def decorate(rows: list[dict], now: datetime) -> list[dict]:
 
 
 @frappe.whitelist()
+@checked_arguments()
 @frappe.read_only()
 def get_actions(
 	scope: str | None = "me",
@@ -175,7 +177,7 @@ def get_actions(
 	"""One page of the feed for a bucket, and the counts of every bucket (same scope, search, types)."""
 	frappe.has_permission(DOCTYPE, "read", throw=True)
 	if sort not in SORTS:
-		frappe.throw(_("Unknown sort {0}").format(frappe.bold(sort)))
+		frappe.throw(_("Unknown sort {0}").format(bold_text(sort)))
 	now = now_datetime()
 	page_length = min(max(cint(page_length), 1), MAX_PAGE)
 	conditions, or_filters = feed_filters(scope, search, action_types, bool(cint(include_done)))
@@ -198,6 +200,7 @@ def get_actions(
 
 
 @frappe.whitelist()
+@checked_arguments()
 @frappe.read_only()
 def get_opportunity_actions(opportunity: str) -> dict:
 	"""The card pictogram's pop-up: an opportunity's open actions, first the earliest, and its state."""
@@ -249,13 +252,14 @@ def new_action(values: dict):
 		frappe.throw(_("Choose the type of the action"), title=_("Missing action type"))
 	if not frappe.db.exists("CRM Action Type", action_type):
 		frappe.throw(
-			_("Unknown action type {0}").format(frappe.bold(action_type)), title=_("Invalid action type")
+			_("Unknown action type {0}").format(bold_text(action_type)), title=_("Invalid action type")
 		)
 	doc = frappe.get_doc({"doctype": DOCTYPE, **{k: v for k, v in values.items() if v not in (None, "")}})
 	return doc.insert()
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments(DOCTYPE)
 def create_action(
 	action_type: str,
 	subject: str | None = None,
@@ -293,6 +297,7 @@ def create_action(
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments(DOCTYPE)
 def mark_done(name: str, notes: str | None = None, modified: str | None = None) -> dict:
 	doc = get_action(name, modified)
 	require_open(doc, _("Only an open action can be marked done"))
@@ -304,6 +309,7 @@ def mark_done(name: str, notes: str | None = None, modified: str | None = None) 
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments()
 def reopen(name: str, modified: str | None = None) -> dict:
 	doc = get_action(name, modified)
 	if doc.status == actions.OPEN:
@@ -314,6 +320,7 @@ def reopen(name: str, modified: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments(DOCTYPE)
 def done_and_create_next(
 	name: str,
 	action_type: str,
@@ -347,6 +354,7 @@ def done_and_create_next(
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments()
 def cancel(name: str, modified: str | None = None) -> dict:
 	doc = get_action(name, modified)
 	require_open(doc, _("Only an open action can be cancelled"))
@@ -356,6 +364,7 @@ def cancel(name: str, modified: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments(date=DATETIME)
 def postpone(name: str, to: str, date: str | None = None, modified: str | None = None) -> dict:
 	"""Move an open action to tomorrow, next week (Monday) or a date, keeping its time and duration."""
 	doc = get_action(name, modified)
@@ -376,6 +385,7 @@ def postpone(name: str, to: str, date: str | None = None, modified: str | None =
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments()
 def reassign(name: str, user: str, modified: str | None = None) -> dict:
 	"""Give the action to another user; they are notified through Frappe's assignment notification."""
 	doc = get_action(name, modified)
@@ -383,13 +393,14 @@ def reassign(name: str, user: str, modified: str | None = None) -> dict:
 	if not user:
 		frappe.throw(_("An action must be assigned to someone"), title=_("Missing assignee"))
 	if not frappe.db.exists("User", user):
-		frappe.throw(_("Unknown user {0}").format(frappe.bold(user)))
+		frappe.throw(_("Unknown user {0}").format(bold_text(user)))
 	doc.assigned_to = user
 	doc.save()
 	return summary(doc)
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments()
 def delete_action(name: str) -> dict:
 	doc = get_action(name, ptype="delete")
 	frappe.delete_doc(DOCTYPE, doc.name)
@@ -425,7 +436,7 @@ def send_meeting_reminders() -> int:
 	for meeting in meetings:
 		lang = frappe.db.get_value("User", meeting.assigned_to, "language")
 		subject = _("Meeting {0} at {1}", lang=lang).format(
-			frappe.bold(meeting.subject), format_datetime(meeting.start, "HH:mm")
+			bold_text(meeting.subject), format_datetime(meeting.start, "HH:mm")
 		)
 		if meeting.account_name:
 			subject += f" ({frappe.utils.escape_html(meeting.account_name)})"

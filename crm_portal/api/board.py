@@ -5,13 +5,16 @@ permission query) applies; figures are aggregated in SQL, one grouped query per 
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, getdate, now_datetime, nowdate
+from frappe.utils import cint, escape_html, flt, getdate, now_datetime, nowdate
 
+from crm_portal.accounts import fields as account_fields
 from crm_portal.actions import next_action_state
+from crm_portal.arguments.checks import DATE, MONTH, YEAR, Json, checked_arguments
+from crm_portal.exceptions import StageRequirementsError
 from crm_portal.pipeline import rules
 from crm_portal.pipeline.periods import PERIODS, add_months, last_day, month_key, month_range, period_bounds
 from crm_portal.teams import scope_users
-from crm_portal.utils import check_not_stale, parse_json_arg
+from crm_portal.utils import bold_text, check_not_stale, parse_json_arg
 
 CARD_FIELDS = [
 	"name",
@@ -45,6 +48,15 @@ SORTS = {
 	"creation": "creation desc",
 }
 MAX_PAGE = 200
+# The members of the board's "Filtrer" dialog that reach SQL as dates and amounts (crm_portal/arguments).
+BOARD_FILTERS = Json(
+	keys={
+		"signature_from": DATE,
+		"signature_to": DATE,
+		"amount_min": "CRM Opportunity.amount",
+		"amount_max": "CRM Opportunity.amount",
+	}
+)
 
 
 # --- scope, filters -----------------------------------------------------------------------------
@@ -62,7 +74,7 @@ def resolve_board(portfolio: str | None, template: str | None, all_portfolios: b
 		frappe.has_permission("CRM Portfolio", "read", doc=portfolio, throw=True)
 		template = frappe.get_cached_value("CRM Portfolio", portfolio, "stage_template")
 		if not template:
-			frappe.throw(_("Portfolio {0} does not exist").format(frappe.bold(portfolio)))
+			frappe.throw(_("Portfolio {0} does not exist").format(bold_text(portfolio)))
 		portfolios = [portfolio]
 	else:
 		frappe.has_permission("CRM Stage Template", "read", doc=template, throw=True)
@@ -114,7 +126,7 @@ def build_filters(
 			conditions.append(["next_action_date", "is", "set"])
 			conditions.append(["next_action_date", "<" if state == "late" else ">=", now])
 		else:
-			frappe.throw(_("Unknown next action state {0}").format(state))
+			frappe.throw(_("Unknown next action state {0}").format(bold_text(state)))
 	return conditions, or_filters
 
 
@@ -171,6 +183,7 @@ def shown(row: dict | None, weighted: bool) -> dict:
 
 
 @frappe.whitelist()
+@checked_arguments(filters=BOARD_FILTERS)
 @frappe.read_only()
 def get_board(
 	portfolio: str | None = None,
@@ -188,7 +201,7 @@ def get_board(
 	weighted = bool(cint(weighted))
 	page_length = min(max(cint(page_length), 1), MAX_PAGE)
 	if sort not in SORTS:
-		frappe.throw(_("Unknown sort {0}").format(frappe.bold(sort)))
+		frappe.throw(_("Unknown sort {0}").format(bold_text(sort)))
 	conditions, or_filters = build_filters(board, scope, search, filters)
 	open_conditions = [*conditions, ["status", "=", rules.OPEN]]
 	stages = frappe.get_all(
@@ -238,6 +251,9 @@ def board_settings() -> dict:
 		"allow_quick_account_creation": cint(settings.allow_quick_account_creation),
 		"allow_default_stage_override": cint(settings.allow_default_stage_override),
 		"default_currency": settings.default_currency,
+		# the quick-create's new prospect: its legal forms, and the one of a company not registered yet
+		"legal_forms": list(account_fields.LEGAL_FORMS),
+		"registration_pending": account_fields.REGISTRATION_PENDING,
 		# what the cards show beyond the standard fields, so the page needs no list of its own
 		"extra_card_fields": [
 			{"fieldname": f, "label": _(meta.get_label(f)), "fieldtype": meta.get_field(f).fieldtype}
@@ -309,6 +325,7 @@ def get_cards(
 
 
 @frappe.whitelist()
+@checked_arguments("CRM Opportunity", filters=BOARD_FILTERS)
 @frappe.read_only()
 def get_column_cards(
 	stage: str,
@@ -325,7 +342,7 @@ def get_column_cards(
 	frappe.has_permission("CRM Opportunity", "read", throw=True)
 	board = resolve_board(portfolio, template)
 	if sort not in SORTS:
-		frappe.throw(_("Unknown sort {0}").format(frappe.bold(sort)))
+		frappe.throw(_("Unknown sort {0}").format(bold_text(sort)))
 	conditions, or_filters = build_filters(board, scope, search, filters)
 	return get_cards(
 		[*conditions, ["status", "=", rules.OPEN]],
@@ -338,6 +355,7 @@ def get_column_cards(
 
 
 @frappe.whitelist()
+@checked_arguments()
 @frappe.read_only()
 def get_signed_proposals(user: str | None = None) -> dict:
 	"""'Mes propositions commerciales signées': won opportunities of the user by signature period."""
@@ -373,6 +391,7 @@ def get_signed_proposals(user: str | None = None) -> dict:
 
 
 @frappe.whitelist()
+@checked_arguments()
 @frappe.read_only()
 def get_archives(
 	status: str,
@@ -406,6 +425,7 @@ def get_archives(
 
 
 @frappe.whitelist()
+@checked_arguments(year=YEAR, month=MONTH, filters=BOARD_FILTERS)
 @frappe.read_only()
 def get_calendar(
 	year: int,
@@ -425,7 +445,7 @@ def get_calendar(
 	frappe.has_permission("CRM Opportunity", "read", throw=True)
 	year, month, months = cint(year), cint(month), min(max(cint(months), 1), 12)
 	if not 1 <= month <= 12 or not 1900 <= year <= 9999:
-		frappe.throw(_("Invalid month {0}-{1}").format(year, month))
+		frappe.throw(_("Invalid month {0}-{1}").format(bold_text(year), bold_text(month)))
 	board = resolve_board(portfolio, template, bool(cint(all_portfolios)))
 	weighted = bool(cint(weighted))
 	page_length = min(max(cint(page_length), 1), MAX_PAGE)
@@ -496,6 +516,7 @@ def get_calendar(
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments(year=YEAR, month=MONTH)
 def move_to_month(
 	opportunity: str, year: int | None = None, month: int | None = None, modified: str | None = None
 ) -> dict:
@@ -506,11 +527,19 @@ def move_to_month(
 	doc.check_permission("write")
 	check_not_stale(doc, modified)
 	if year is None and month is None:
+		if doc.expected_signature_date and doc.requires(rules.TARGET_OPPORTUNITY, "expected_signature_date"):
+			frappe.throw(
+				_(
+					"The stage {0} requires an expected signature date: drop the opportunity on a month, not on No date"
+				).format(bold_text(frappe.db.get_value("CRM Stage", doc.stage, "stage_name"))),
+				StageRequirementsError,
+				title=_("Required fields"),
+			)
 		doc.expected_signature_date = None
 	else:
 		year, month = cint(year), cint(month)
 		if not 1 <= month <= 12 or not 1900 <= year <= 9999:
-			frappe.throw(_("Invalid month {0}-{1}").format(year, month))
+			frappe.throw(_("Invalid month {0}-{1}").format(bold_text(year), bold_text(month)))
 		doc.expected_signature_date = last_day(year, month)
 	doc.save()
 	return opportunity_summary(doc)

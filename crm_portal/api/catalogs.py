@@ -4,12 +4,15 @@ the opportunity."""
 import frappe
 from frappe import _
 
+from crm_portal.arguments.checks import checked_arguments
+
 
 def catalogs_enabled() -> bool:
 	return bool(frappe.db.get_single_value("CRM Portal Settings", "manage_catalogs"))
 
 
 @frappe.whitelist()
+@checked_arguments()
 def get_catalogs(catalog_type: str | None = None) -> list[dict]:
 	"""The enabled catalogs the user may read, by type then name."""
 	if not catalogs_enabled():

@@ -10,10 +10,12 @@ from datetime import date
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, format_date, getdate, now_datetime
+from frappe.utils import cint, flt, format_date, get_first_day, get_last_day, getdate, now_datetime, nowdate
 
+from crm_portal.arguments.checks import checked_arguments
+from crm_portal.crm_portal.report.figures import format_amount_short
 from crm_portal.pipeline.periods import add_months, last_day
-from crm_portal.utils import parse_json_arg
+from crm_portal.utils import bold_text, currency_symbol, parse_json_arg
 
 CHART_FILTER_KEYS = {
 	"company": "Company",
@@ -34,12 +36,13 @@ def chart_filters(filters) -> list[list]:
 		if value in (None, ""):
 			continue
 		if not isinstance(value, str) or not frappe.db.exists(doctype, value):
-			frappe.throw(_("{0} {1} does not exist").format(_(doctype), frappe.bold(str(value)[:140])))
+			frappe.throw(_("{0} {1} does not exist").format(_(doctype), bold_text(str(value)[:140])))
 		conditions.append([key, "=", value])
 	return conditions
 
 
 @frappe.whitelist()
+@checked_arguments()
 def late_actions(filters: str | dict | list | None = None) -> dict:
 	"""Number card "Late actions": open actions that started before now. The card has no filter (the
 	widget always sends its, empty, filter list)."""
@@ -55,6 +58,59 @@ def late_actions(filters: str | dict | list | None = None) -> dict:
 		"fieldtype": "Int",
 		"route": ["crm-actions"],
 	}
+
+
+def opportunity_sum(fieldname: str, conditions: list) -> float:
+	rows = frappe.get_list(
+		"CRM Opportunity", filters=conditions, fields=[f"sum({fieldname}) as total"], order_by=None
+	)
+	return flt(rows[0].total) if rows else 0.0
+
+
+# The money cards are written by the formatter of the board, the reports and the portal ("43 k€"):
+# a custom card whose method answers text shows that text as it is (Frappe's own cards would write
+# "€ 43,00 K"). Each card's figure is its method's `_value` twin.
+def pipeline_amount_value() -> float:
+	frappe.has_permission("CRM Opportunity", "read", throw=True)
+	return opportunity_sum("amount", [["status", "=", "Open"]])
+
+
+def weighted_pipeline_value() -> float:
+	frappe.has_permission("CRM Opportunity", "read", throw=True)
+	return opportunity_sum("weighted_amount", [["status", "=", "Open"]])
+
+
+def signed_this_month_value() -> float:
+	"""The amount won this month (site's time zone)."""
+	frappe.has_permission("CRM Opportunity", "read", throw=True)
+	today = getdate(nowdate())
+	conditions = [
+		["status", "=", "Won"],
+		["signed_on", ">=", get_first_day(today)],
+		["signed_on", "<=", get_last_day(today)],
+	]
+	return opportunity_sum("amount", conditions)
+
+
+@frappe.whitelist()
+@checked_arguments()
+def pipeline_amount(filters: str | dict | list | None = None) -> str:
+	"""Number card "Pipeline amount": the amount of the open opportunities the user sees."""
+	return format_amount_short(pipeline_amount_value(), currency_symbol())
+
+
+@frappe.whitelist()
+@checked_arguments()
+def weighted_pipeline(filters: str | dict | list | None = None) -> str:
+	"""Number card "Weighted pipeline": the weighted amount of the open opportunities the user sees."""
+	return format_amount_short(weighted_pipeline_value(), currency_symbol())
+
+
+@frappe.whitelist()
+@checked_arguments()
+def signed_this_month(filters: str | dict | list | None = None) -> str:
+	"""Number card "Signed this month": the amount the user sees won this month."""
+	return format_amount_short(signed_this_month_value(), currency_symbol())
 
 
 def pipeline_by_stage(filters=None) -> dict:

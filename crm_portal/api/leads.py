@@ -9,25 +9,17 @@ from frappe.utils import cint, now_datetime
 
 from crm_portal.accounts import fields as account_fields
 from crm_portal.api.accounts import PROSPECT_CREATE_FIELDS, make_prospect
+from crm_portal.arguments.checks import checked_arguments
 from crm_portal.crm_portal.doctype.crm_lead_status.crm_lead_status import get_lead_statuses
 from crm_portal.leads import conversion, statuses
-from crm_portal.utils import atomic, check_not_stale
+from crm_portal.utils import atomic, bold_text, check_not_stale, parse_json_arg
 
 # Opportunity values the dialog may give; the others go through the controller's own checks.
 OPPORTUNITY_ARGS = ("portfolio", "title", "amount", "days", "expected_signature_date", "stage")
 
 
-def parse_object(value, label: str) -> dict:
-	"""Objects arrive JSON-encoded from desk forms (frappe.call stringifies them)."""
-	if value in (None, ""):
-		return {}
-	value = frappe.parse_json(value)
-	if not isinstance(value, dict):
-		frappe.throw(_("{0} must be given as an object").format(label))
-	return value
-
-
 @frappe.whitelist()
+@checked_arguments()
 def get_conversion_defaults(lead: str) -> dict:
 	"""What the conversion dialog proposes: the account, contact and opportunity values taken over from
 	the lead, and whether the lead may be converted now."""
@@ -49,14 +41,16 @@ def conversion_blocker(doc) -> str | None:
 	"""Why this lead cannot be converted (a translated message), or None."""
 	if doc.get("crm_converted_account"):
 		return _("Lead {0} is already converted into {1} {2}").format(
-			frappe.bold(doc.title or doc.name), _(doc.crm_converted_account_type), doc.crm_converted_account
+			bold_text(doc.title or doc.name),
+			_(doc.crm_converted_account_type),
+			bold_text(doc.crm_converted_account),
 		)
 	all_statuses = get_lead_statuses()
 	current = next((s for s in all_statuses if s.name == doc.get("crm_lead_status")), None)
 	if not current or not current.allows_conversion:
 		qualified = [s.name for s in all_statuses if s.allows_conversion]
 		return _("Only a qualified lead can be converted: set its status to {0} first").format(
-			" / ".join(frappe.bold(_(s)) for s in qualified) or _("a status that allows conversion")
+			" / ".join(bold_text(_(s)) for s in qualified) or _("a status that allows conversion")
 		)
 	if not statuses.converted_status(all_statuses):
 		return _("No lead status is flagged Converted: ask an administrator to add one (CRM Lead Status)")
@@ -64,6 +58,7 @@ def conversion_blocker(doc) -> str | None:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments()
 def convert_lead(
 	lead: str,
 	account_mode: str = conversion.NEW,
@@ -88,9 +83,9 @@ def convert_lead(
 		frappe.throw(blocked, title=_("Cannot convert"))
 
 	lead_values = doc.as_dict()
-	given_account = parse_object(account_values, _("Account values"))
-	given_contact = parse_object(contact_values, _("Contact values"))
-	given_opportunity = parse_object(opportunity_values, _("Opportunity values"))
+	given_account = parse_json_arg(account_values, dict, _("Account values"))
+	given_contact = parse_json_arg(contact_values, dict, _("Contact values"))
+	given_opportunity = parse_json_arg(opportunity_values, dict, _("Opportunity values"))
 	req = conversion.ConversionRequest(
 		account_mode=account_mode,
 		account_type=account_type,
@@ -131,14 +126,16 @@ def convert_lead(
 def get_or_make_account(lead, req: conversion.ConversionRequest) -> str:
 	if req.account_mode == conversion.EXISTING:
 		if not frappe.db.exists(req.account_type, req.account):
-			frappe.throw(_("{0} {1} does not exist").format(_(req.account_type), frappe.bold(req.account)))
+			frappe.throw(_("{0} {1} does not exist").format(_(req.account_type), bold_text(req.account)))
 		frappe.has_permission(req.account_type, "read", doc=req.account, throw=True)
 		return req.account
 	frappe.has_permission(req.account_type, "create", throw=True)
 	values = dict(req.account_values)
 	unknown = set(values) - PROSPECT_CREATE_FIELDS
 	if unknown:
-		frappe.throw(_("{0} cannot be set on a new account").format(", ".join(sorted(unknown))))
+		frappe.throw(
+			_("{0} cannot be set on a new account").format(", ".join(bold_text(k) for k in sorted(unknown)))
+		)
 	if req.account_type == account_fields.PROSPECT:
 		return make_prospect(values).name
 	return make_customer(lead, values)
@@ -173,12 +170,12 @@ def get_or_make_contact(lead, req: conversion.ConversionRequest, account: str) -
 	if req.contact_mode == conversion.EXISTING:
 		contact = frappe.get_doc("Contact", req.contact) if frappe.db.exists("Contact", req.contact) else None
 		if not contact:
-			frappe.throw(_("Contact {0} does not exist").format(frappe.bold(req.contact)))
+			frappe.throw(_("Contact {0} does not exist").format(bold_text(req.contact)))
 		contact.check_permission("read")
 		if not contact.has_link(req.account_type, account):
 			frappe.throw(
 				_("{0} is not a contact of {1}: choose one of its contacts or create a new one").format(
-					frappe.bold(contact.full_name or contact.name), frappe.bold(account)
+					bold_text(contact.full_name or contact.name), bold_text(account)
 				)
 			)
 		return contact.name

@@ -10,6 +10,7 @@ from frappe.utils.file_manager import save_file
 
 from crm_portal.accounts import ACCOUNT_DOCTYPES
 from crm_portal.accounts import fields as account_fields
+from crm_portal.arguments.checks import checked_arguments
 
 ACCOUNT_SHEETS = {"CRM Prospect": "CRM Prospect Sheet", "Customer": "CRM Customer Sheet"}
 ENVELOPES = {"CRM Prospect": "CRM Prospect Envelope", "Customer": "CRM Customer Envelope"}
@@ -120,6 +121,7 @@ def crm_account_sheet(doc) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments()
 def attach_account_sheet(doctype: str, name: str) -> dict:
 	"""Print the account sheet as PDF and attach it (private file) to the account."""
 	if doctype not in ACCOUNT_SHEETS:

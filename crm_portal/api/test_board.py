@@ -272,6 +272,8 @@ class TestBoard(FrappeTestCase):
 			"allow_default_stage_override",
 			"default_currency",
 			"extra_card_fields",
+			"legal_forms",
+			"registration_pending",
 		}
 		self.assertEqual(set(board.get_board(portfolio=self.p1, scope="all")["settings"]), keys)
 		self.assertEqual(set(board.get_calendar(y, m, months=1, portfolio=self.p1)["settings"]), keys)

@@ -275,7 +275,10 @@ class TestLeadConversion(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("Contact", result["contact"], "first_name"), "Jason")
 
 	def test_permissions(self):
-		lead = self.qualified_lead("_Test Conv Perm", company_name="_Test Conv Perm SAS")
+		# SALES_USER's lead: a salesperson converts the leads of their scope (crm_portal/erpnext_walls.py).
+		lead = self.qualified_lead(
+			"_Test Conv Perm", company_name="_Test Conv Perm SAS", lead_owner=SALES_USER
+		)
 		with self.set_user(OTHER_USER), self.assertRaises(frappe.PermissionError):
 			api.convert_lead(lead.name, account_values={"legal_form": "En cours d'immatriculation"})
 		with self.set_user(SALES_USER):

@@ -12,6 +12,8 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from crm_portal.accounts import ACCOUNT_DOCTYPES
+from crm_portal.arguments.checks import checked_arguments
+from crm_portal.utils import bold_text
 
 TIMELINE_DOCTYPES = (*ACCOUNT_DOCTYPES, "Contact", "CRM Opportunity")
 MAX_ENTRIES = 200
@@ -199,13 +201,16 @@ def sort_key(entry: dict):
 
 
 @frappe.whitelist()
+@checked_arguments()
 @frappe.read_only()
 def get_timeline(doctype: str, name: str) -> dict:
 	"""{"upcoming": [...], "past": [...], "counts": {...}} for an account, a contact or an opportunity."""
 	if doctype not in TIMELINE_DOCTYPES:
 		frappe.throw(_("A timeline is available for accounts, contacts and opportunities only"))
 	if not frappe.db.exists(doctype, name):
-		frappe.throw(_("{0} {1} does not exist").format(_(doctype), name), frappe.DoesNotExistError)
+		frappe.throw(
+			_("{0} {1} does not exist").format(_(doctype), bold_text(name)), frappe.DoesNotExistError
+		)
 	frappe.has_permission(doctype, "read", doc=name, throw=True)
 	now = now_datetime()
 

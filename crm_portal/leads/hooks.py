@@ -5,6 +5,7 @@ from frappe import _
 
 from crm_portal.crm_portal.doctype.crm_lead_status.crm_lead_status import get_lead_statuses
 from crm_portal.leads import statuses
+from crm_portal.utils import bold_text
 
 
 def validate_lead(doc, method=None) -> None:
@@ -30,7 +31,7 @@ def validate_lead(doc, method=None) -> None:
 	if doc.get("crm_converted_account") and not doc.is_new():
 		frappe.throw(
 			_("Lead {0} is converted into {1}: its status can no longer change").format(
-				frappe.bold(doc.title or doc.name), doc.crm_converted_account
+				bold_text(doc.title or doc.name), bold_text(doc.crm_converted_account)
 			),
 			title=_("Lead converted"),
 		)

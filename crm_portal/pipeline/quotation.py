@@ -15,6 +15,7 @@ from crm_portal.accounts.fields import prospect_to_customer_values
 from crm_portal.pipeline import rules
 from crm_portal.pipeline.quotation_lines import MissingItemError, needs_approval, quotation_lines
 from crm_portal.pipeline.stages import get_stage_of_type
+from crm_portal.utils import bold_text
 
 OPPORTUNITY = "CRM Opportunity"
 LINK_FIELD = "crm_opportunity"  # Custom Field on Quotation and Sales Order (fixtures)
@@ -185,7 +186,7 @@ def make_quotation(source_name: str, target_doc=None):
 			if e.sale_type:
 				frappe.throw(
 					_("Sale type {0} has no Item: set its Item before moving to the proposal stage").format(
-						frappe.bold(e.sale_type)
+						bold_text(e.sale_type)
 					),
 					title=_("Quotation"),
 				)
@@ -316,7 +317,7 @@ def on_sales_order_submit(sales_order, method=None) -> None:
 	won = get_stage_of_type(opportunity.stage_template, rules.WON)
 	if not won:
 		frappe.throw(
-			_("The stage template {0} has no Won stage").format(frappe.bold(opportunity.stage_template))
+			_("The stage template {0} has no Won stage").format(bold_text(opportunity.stage_template))
 		)
 	opportunity.sales_order = sales_order.name
 	opportunity.signed_on = getdate(sales_order.transaction_date)

@@ -94,6 +94,71 @@ def missing_by_stage(
 	return result
 
 
+def missing_to_refuse(
+	missing: list[tuple[Stage, list[Requirement]]],
+	previous: Mapping[str, Mapping[str, object] | None] | None,
+	fieldtypes: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[tuple[Stage, list[Requirement]]]:
+	"""Which of the `missing` requirements refuse a save.
+
+	`previous` None: the opportunity enters its stage (created, moved): all of them. Otherwise it stays
+	in its stage and `previous` holds, per target, the values before this save: a requirement refuses
+	the save when this save emptied it (it was filled before). A field already empty before — a
+	requirement an admin added after the opportunity reached the stage — does not block unrelated
+	edits. A target whose previous values are None (the opportunity changed account) is checked as
+	when entering."""
+	if previous is None:
+		return missing
+	fieldtypes = fieldtypes or {}
+	result = []
+	for stage, reqs in missing:
+		refused = []
+		for req in reqs:
+			before = previous.get(req.target)
+			if before is None or is_filled(
+				before.get(req.fieldname), fieldtypes.get(req.target, {}).get(req.fieldname)
+			):
+				refused.append(req)
+		if refused:
+			result.append((stage, refused))
+	return result
+
+
+def leaves_closed_state(status_before: str | None, status_after: str | None) -> bool:
+	"""A won or lost opportunity whose status would change (reopened, or lost after being won)."""
+	return status_before in (WON, LOST) and status_after != status_before
+
+
+def changed_fields(
+	before: Mapping[str, object], after: Mapping[str, object], fieldnames: Iterable[str]
+) -> list[str]:
+	"""The fieldnames whose value differs between two snapshots (None, "" and 0 of a number count as
+	the same empty value only when both are empty)."""
+	changed = []
+	for fieldname in fieldnames:
+		old, new = before.get(fieldname), after.get(fieldname)
+		if old == new or (not is_filled(old) and not is_filled(new)):
+			continue
+		if isinstance(old, int | float) and isinstance(new, int | float) and round(old - new, 6) == 0:
+			continue
+		changed.append(fieldname)
+	return changed
+
+
+def stage_before_closing(
+	stages: Iterable[Stage], moves: Iterable[tuple[str | None, str | None]]
+) -> str | None:
+	"""Where a reopened opportunity goes back to: the open stage it left when it was closed, from its
+	stage moves (from, to), oldest first; a move between closed stages (won, then lost) looks further
+	back. None when no open stage of `stages` is found (closed at creation, or that stage was deleted):
+	the caller then takes the first open stage."""
+	open_stages = {s.name for s in stages if s.stage_type == OPEN}
+	for from_stage, _to_stage in reversed(list(moves)):
+		if from_stage in open_stages:
+			return from_stage
+	return None
+
+
 def weighted(value: float | None, probability: float | None) -> float:
 	return round((value or 0) * (probability or 0) / 100, 2)
 

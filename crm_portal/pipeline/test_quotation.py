@@ -273,6 +273,7 @@ class TestQuotationFromProposalStage(FrappeTestCase):
 				"call_name": "_Test Prospect Devis",
 				"siret": "73282932000074",
 				"ape_code": "70.22Z",
+				"account_manager": SALES_USER,  # a deal links only an account its salesperson can read
 			}
 		).insert()
 		with self.set_user(SALES_USER):

@@ -11,9 +11,11 @@ from urllib.parse import quote
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, fmt_money, format_date, format_datetime, now_datetime
+from frappe.utils import cint, flt, format_date, format_datetime, now_datetime
 
+from crm_portal.crm_portal.report import figures
 from crm_portal.pipeline import rules
+from crm_portal.utils import currency_symbol
 
 ROUTE = "/crm"
 OPPORTUNITY_FIELDS = [
@@ -82,18 +84,35 @@ def prepare(context, title: str, parents: list[dict] | None = None) -> str:
 	]
 	context.crm_user = user
 	context.money = money
+	context.money_short = money_short
+	context.workdays = workdays
+	context.percent = figures.format_percent
+	context.column_header = column_header
 	context.day = day
 	context.moment = moment
 	return user
 
 
+# Figures are written by the formatter the desk pages use too (report/figures.py, formatting.mjs).
 def money(value, currency: str | None = None) -> str:
-	currency = (
-		currency
-		or frappe.db.get_single_value("CRM Portal Settings", "default_currency")
-		or frappe.db.get_default("currency")
+	"""An amount in full: "43 000 €"."""
+	return figures.format_amount(value, currency_symbol(currency))
+
+
+def money_short(value, currency: str | None = None) -> str:
+	"""An amount as on the board: "43 k€"."""
+	return figures.format_amount_short(value, currency_symbol(currency))
+
+
+def workdays(value) -> str:
+	return figures.format_days(value)
+
+
+def column_header(column: dict) -> str:
+	"""A board column's figures as on the desk board: "15 k€ - 12 j (1)"."""
+	return figures.column_header(
+		column.get("amount"), column.get("days"), column.get("count"), currency_symbol()
 	)
-	return fmt_money(flt(value), currency=currency)
 
 
 def day(value) -> str:

@@ -3,7 +3,7 @@
 import frappe
 
 from crm_portal.setup.action_types import ensure_action_types
-from crm_portal.setup.erpnext_setup import ensure_setup_complete
+from crm_portal.setup.erpnext_setup import FRENCH_FIRM, ensure_fiscal_years, ensure_setup_complete
 
 TEST_COMPANY_ABBR = "CDS"
 
@@ -12,8 +12,20 @@ def before_tests() -> None:
 	"""Called by `bench run-tests` once: what ERPNext documents need (company, fiscal years, an Item)."""
 	frappe.clear_cache()
 	ensure_setup_complete()
+	ensure_test_company()
 	ensure_action_types()
 	frappe.db.commit()  # fixtures must survive the per-test-class rollbacks
+
+
+def ensure_test_company() -> None:
+	"""The French test company, even where ERPNext's own `before_tests` (run first when tests are picked
+	by `--module`) already completed the setup with its US company."""
+	if frappe.db.exists("Company", {"abbr": TEST_COMPANY_ABBR}):
+		return
+	company = create_test_company(FRENCH_FIRM["company_name"], TEST_COMPANY_ABBR)
+	frappe.db.set_single_value("Global Defaults", "default_company", company)
+	frappe.db.set_default("company", company)
+	ensure_fiscal_years(company)
 
 
 def get_test_company() -> str:

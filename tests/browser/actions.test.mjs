@@ -101,8 +101,10 @@ async function main() {
 				),
 			stamp
 		);
-		const startValue = await page.locator(".crm-create-start").inputValue();
-		assert.ok(startValue.startsWith(today), `the quick-create date defaults to now (${startValue})`);
+		// Frappe's Datetime control, in the user's date format (dd-mm-yyyy on the demo site)
+		const startValue = await page.locator(".crm-create-start input").inputValue();
+		const todayShown = await page.evaluate((d) => frappe.datetime.str_to_user(d), today);
+		assert.ok(startValue.startsWith(todayShown), `the quick-create date defaults to now (${startValue})`);
 		await page.locator(".crm-create-type").selectOption("Relance");
 		await page.locator(".crm-create-subject").fill(`Rapide ${stamp}`);
 		await page.locator(".crm-create-add").click();

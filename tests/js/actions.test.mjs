@@ -10,8 +10,6 @@ import {
 	DROP_ZONES,
 	format,
 	formRoute,
-	fromInputValue,
-	toInputValue,
 	scopeOptions,
 	tileDate,
 	tileView,
@@ -139,11 +137,4 @@ test("tile view: routes encoded, colour checked, late and done flags", () => {
 	assert.equal(tileView({ name: "A", status: "Done", color: "#2490EF" }).color, "#2490EF");
 	assert.equal(tileView({ name: "A", status: "Done" }).draggable, false);
 	assert.equal(formRoute("Customer", "A/B"), "/app/customer/A%2FB");
-});
-
-test("datetime-local input values", () => {
-	assert.equal(toInputValue("2026-03-27 11:50:07"), "2026-03-27T11:50");
-	assert.equal(fromInputValue("2026-03-27T11:50"), "2026-03-27 11:50:00");
-	assert.equal(fromInputValue(""), null);
-	assert.equal(toInputValue(undefined), "");
 });

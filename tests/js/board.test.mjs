@@ -13,6 +13,7 @@ import {
 	requirementSteps,
 	runSteps,
 	snapshot,
+	stepDefaults,
 	summaryOf,
 } from "../../crm_portal/public/js/logic/board.mjs";
 
@@ -175,4 +176,30 @@ test("steps run in sequence and a cancel stops everything", async () => {
 	});
 	assert.equal(cancelled, null);
 	assert.equal(asked, 1, "a cancel stops the sequence");
+});
+
+test("a cancel hands back the answers given so far, and they prefill the next attempt", async () => {
+	const steps = requirementSteps(requirements);
+	let kept = null;
+	const cancelled = await runSteps(
+		steps,
+		async (step, i) => (i === 0 ? { opportunity__crm_bu: "Audit" } : null),
+		{},
+		(values) => {
+			kept = values;
+		}
+	);
+	assert.equal(cancelled, null);
+	assert.deepEqual(kept.opportunity, { crm_bu: "Audit" }, "the 1st dialog's answers survive the 2nd's cancel");
+	const prefills = [];
+	await runSteps(
+		steps,
+		async (step, i, total, values) => {
+			prefills.push(stepDefaults(step, values));
+			return {};
+		},
+		kept
+	);
+	assert.deepEqual(prefills[0], { opportunity__crm_bu: "Audit" }, "the 1st dialog opens with them");
+	assert.deepEqual(prefills[1], {}, "nothing invented for the 2nd");
 });

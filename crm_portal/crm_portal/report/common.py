@@ -7,7 +7,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import getdate
 
-from crm_portal.utils import parse_json_arg
+from crm_portal.utils import bold_text, parse_json_arg
 
 # filter key -> (label, DocType it names); labels are translated when shown
 LINK_FILTERS = {
@@ -33,28 +33,28 @@ def clean_filters(filters, keys: tuple[str, ...], choices: dict[str, tuple[str, 
 		if value in (None, "", []):
 			continue
 		if not isinstance(value, str | int | float):
-			frappe.throw(_("The filter {0} is not valid").format(frappe.bold(key)), title=_("Invalid filter"))
+			frappe.throw(_("The filter {0} is not valid").format(bold_text(key)), title=_("Invalid filter"))
 		value = str(value).strip()
 		if key in DATE_FILTERS:
 			try:
 				clean[key] = getdate(value)
 			except Exception:
 				frappe.throw(
-					_("{0} is not a valid date").format(frappe.bold(_(DATE_FILTERS[key]))),
+					_("{0} is not a valid date").format(bold_text(_(DATE_FILTERS[key]))),
 					title=_("Invalid filter"),
 				)
 		elif key in LINK_FILTERS:
 			label, doctype = LINK_FILTERS[key]
 			if not frappe.db.exists(doctype, value):
 				frappe.throw(
-					_("{0} {1} does not exist").format(_(label), frappe.bold(value)),
+					_("{0} {1} does not exist").format(_(label), bold_text(value)),
 					title=_("Invalid filter"),
 				)
 			clean[key] = value
 		elif key in choices:
 			if value not in choices[key]:
 				frappe.throw(
-					_("The filter {0} cannot be {1}").format(frappe.bold(key), frappe.bold(value)),
+					_("The filter {0} cannot be {1}").format(bold_text(key), bold_text(value)),
 					title=_("Invalid filter"),
 				)
 			clean[key] = value

@@ -4,6 +4,7 @@ recurring / one-off split of won amounts. Used by the Pipeline by stage, Wins an
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -66,3 +67,72 @@ def activity_counts(open_count: int, late_count: int, done_count: int) -> dict[s
 		raise ValueError("more late actions than open ones")
 	planned = open_count - late_count
 	return {"done": done_count, "planned": planned, "late": late_count, "total": done_count + open_count}
+
+
+# --- how figures are written ------------------------------------------------------------------------
+# The Python twin of crm_portal/public/js/logic/formatting.mjs, for what the server draws (portal pages,
+# workspace number cards): both give the examples of tests/formatting_cases.json.
+
+NBSP = "\u00a0"
+
+
+def _round_to(value: float, digits: int) -> float:
+	"""JavaScript's Math.round (half towards +inf) to `digits` decimals, as formatting.mjs rounds."""
+	factor = 10**digits
+	return math.floor(value * factor + 0.5) / factor
+
+
+def _number(value, default: float = 0.0) -> float:
+	try:
+		number = float(value)
+	except (TypeError, ValueError):
+		return default
+	return number if math.isfinite(number) else default
+
+
+def _french_number(value: float, digits: int) -> str:
+	text = f"{abs(value):,.{digits}f}"
+	whole, _, decimals = text.partition(".")
+	sign = "-" if value < 0 and float(text.replace(",", "")) != 0 else ""
+	return sign + whole.replace(",", NBSP) + (f",{decimals}" if decimals else "")
+
+
+def _short_decimal(value: float) -> str:
+	"""12.0 → "12", 2.5 → "2,5" (as JavaScript's String() writes a rounded number)."""
+	value = value + 0.0  # no "-0"
+	return (str(int(value)) if value == int(value) else repr(value)).replace(".", ",")
+
+
+def format_amount_short(amount, currency_symbol: str = "€") -> str:
+	"""15000 → "15 k€", 1250000 → "1,3 M€", 950 → "950 €" (French separators, non-breaking spaces)."""
+	value = _number(amount)
+	scaled, unit = value, ""
+	if abs(value) >= 1e6:
+		scaled, unit = value / 1e6, "M"
+	elif abs(value) >= 1e3:
+		scaled, unit = value / 1e3, "k"
+	rounded = _round_to(scaled, 1)
+	digits = 1 if unit and abs(scaled) < 10 and rounded != int(rounded) else 0
+	text = f"{_round_to(scaled, digits):.{digits}f}".replace(".", ",")
+	return f"{text}{NBSP}{unit}{currency_symbol}"
+
+
+def format_amount(amount, currency_symbol: str = "€") -> str:
+	"""A whole amount: 43000 → "43 000 €", 455.5 → "455,50 €" (cents only when there are some)."""
+	value = _round_to(_number(amount), 2)
+	return f"{_french_number(value, 0 if value == int(value) else 2)}{NBSP}{currency_symbol}"
+
+
+def format_days(days) -> str:
+	"""Days with at most one decimal: 12 → "12 j", 2.5 → "2,5 j"."""
+	return f"{_short_decimal(_round_to(_number(days), 1))}{NBSP}j"
+
+
+def format_percent(percent) -> str:
+	"""A percentage with at most one decimal: 10 → "10 %", 12.5 → "12,5 %"."""
+	return f"{_short_decimal(_round_to(_number(percent), 1))}{NBSP}%"
+
+
+def column_header(amount=0, days=0, count=0, currency_symbol: str = "€") -> str:
+	"""The Kanban column header of the seeds: "15 k€ - 12 j (1)"."""
+	return f"{format_amount_short(amount, currency_symbol)} - {format_days(days)} ({int(_number(count))})"

@@ -38,8 +38,10 @@
 			: `<p class="text-muted">${esc(__("No catalog yet"))}</p>`;
 		const dialog = new frappe.ui.Dialog({
 			title: __("Catalogs"),
-			fields: [{ fieldtype: "HTML", fieldname: "list", options: body }],
+			// Filled once made: Frappe renders an HTML field's `options` as a template ({{ … }} would run).
+			fields: [{ fieldtype: "HTML", fieldname: "list" }],
 		});
+		dialog.fields_dict.list.$wrapper.html(body);
 		dialog.show();
 	}
 })();

@@ -4,9 +4,11 @@ Not cached (see crm_portal/api/dashboard.py): each user sees only their own figu
 import frappe
 
 from crm_portal.api import dashboard
+from crm_portal.arguments.checks import checked_arguments
 
 
 @frappe.whitelist()
+@checked_arguments()
 def get(
 	chart_name: str | None = None,
 	chart: str | dict | None = None,

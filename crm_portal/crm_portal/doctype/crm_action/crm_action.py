@@ -18,6 +18,9 @@ from frappe.utils import cint, get_datetime, getdate, now_datetime
 
 from crm_portal import actions
 from crm_portal.accounts.doctypes import get_account_doctypes, get_account_title
+from crm_portal.names import escape_formatted
+from crm_portal.utils import bold_text
+from crm_portal.write_rules import mark_app_write
 
 EVENT_STATUS = {actions.OPEN: "Open", actions.DONE: "Completed", actions.CANCELLED: "Cancelled"}
 TODO_STATUS = {actions.DONE: "Closed", actions.CANCELLED: "Cancelled"}
@@ -25,6 +28,10 @@ RECURRENCE_FIELDS = ("repeat_frequency", "repeat_interval", "repeat_count", "rep
 
 
 class CRMAction(Document):
+	def get_formatted(self, fieldname, *args, **kwargs):
+		"""Names print as text (crm_portal/names.py): Frappe's print formats show Data values as HTML."""
+		return escape_formatted(self, fieldname, super().get_formatted(fieldname, *args, **kwargs))
+
 	def validate(self):
 		self.set_defaults()
 		self.validate_action_type()
@@ -88,11 +95,11 @@ class CRMAction(Document):
 		info = self.type_info
 		if not info:
 			frappe.throw(
-				_("Unknown action type {0}").format(frappe.bold(self.action_type)),
+				_("Unknown action type {0}").format(bold_text(self.action_type)),
 				title=_("Invalid action type"),
 			)
 		if info.disabled and (self.is_new() or self.has_value_changed("action_type")):
-			frappe.throw(_("The action type {0} is disabled").format(frappe.bold(self.action_type)))
+			frappe.throw(_("The action type {0} is disabled").format(bold_text(self.action_type)))
 		self.nature = info.nature
 		self.is_call = info.is_call
 		if not info.is_call:
@@ -105,9 +112,9 @@ class CRMAction(Document):
 			frappe.throw(_("An action must be assigned to someone"), title=_("Missing assignee"))
 		enabled = frappe.db.get_value("User", self.assigned_to, "enabled")
 		if enabled is None:
-			frappe.throw(_("Unknown user {0}").format(frappe.bold(self.assigned_to)))
+			frappe.throw(_("Unknown user {0}").format(bold_text(self.assigned_to)))
 		if not enabled and (self.is_new() or self.has_value_changed("assigned_to")):
-			frappe.throw(_("User {0} is disabled").format(frappe.bold(self.assigned_to)))
+			frappe.throw(_("User {0} is disabled").format(bold_text(self.assigned_to)))
 
 	def set_links_from_opportunity(self):
 		if not self.opportunity:
@@ -117,12 +124,12 @@ class CRMAction(Document):
 			"CRM Opportunity", self.opportunity, ["title", "account_type", "account"], as_dict=True
 		)
 		if not opp:
-			frappe.throw(_("Opportunity {0} does not exist").format(frappe.bold(self.opportunity)))
+			frappe.throw(_("Opportunity {0} does not exist").format(bold_text(self.opportunity)))
 		self.opportunity_title = opp.title
 		if self.account and (self.account_type, self.account) != (opp.account_type, opp.account):
 			frappe.throw(
 				_("The action's account must be the account of opportunity {0}").format(
-					frappe.bold(opp.title or self.opportunity)
+					bold_text(opp.title or self.opportunity)
 				),
 				title=_("Invalid account"),
 			)
@@ -227,6 +234,7 @@ class CRMAction(Document):
 					**dict.fromkeys(RECURRENCE_FIELDS),
 				}
 			)
+			mark_app_write(occurrence)  # its recurrence_of is the app's, not a client's
 			occurrence.insert(ignore_permissions=self.flags.ignore_permissions)
 
 	def refresh_opportunities(self):

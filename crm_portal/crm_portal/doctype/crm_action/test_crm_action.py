@@ -11,12 +11,14 @@ from crm_portal.tests.utils import (
 	create_test_action,
 	create_test_customer,
 	create_test_opportunity,
+	create_test_sales_person,
 	create_test_user,
 	get_test_company,
 )
 
 SALES_USER = "action.user@example.com"
-OTHER_USER = "action.other@example.com"
+OTHER_USER = "action.other@example.com"  # in SALES_USER's team
+OUTSIDER = "action.outsider@example.com"  # in no team of theirs
 
 
 class TestCRMAction(FrappeTestCase):
@@ -25,6 +27,8 @@ class TestCRMAction(FrappeTestCase):
 		super().setUpClass()
 		create_test_user(SALES_USER)
 		create_test_user(OTHER_USER)
+		create_test_user(OUTSIDER)
+		create_test_sales_person(OTHER_USER, parent=create_test_sales_person(SALES_USER), is_group=0)
 		cls.customer = create_test_customer("_Test Action Customer")
 
 	def setUp(self):
@@ -136,6 +140,11 @@ class TestCRMAction(FrappeTestCase):
 	def test_todo_follows_assignee_and_status(self):
 		action = create_test_action()
 		self.assertEqual(self.open_todos(action), [SALES_USER])
+		action.assigned_to = OUTSIDER
+		with self.assertRaisesRegex(frappe.PermissionError, "member of your team"):
+			action.save()  # only managers hand work outside the team
+		self.assertEqual(self.open_todos(action), [SALES_USER])
+		action.reload()
 		action.assigned_to = OTHER_USER
 		action.save()
 		self.assertEqual(self.open_todos(action), [OTHER_USER])

@@ -4,17 +4,45 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt
+from frappe.utils import escape_html, flt
 
 from crm_portal.accounts.doctypes import get_account_doctypes, get_account_title
-from crm_portal.exceptions import StageRequirementsError
+from crm_portal.exceptions import ClosedOpportunityError, StageRequirementsError
+from crm_portal.names import escape_formatted
 from crm_portal.pipeline import rules
 from crm_portal.pipeline.extras import validate_opportunity_extras
 from crm_portal.pipeline.quotation import ensure_quotation, stage_creates_quotation
 from crm_portal.pipeline.stages import get_template_stages
+from crm_portal.utils import bold_text
+
+# What a deal won through a submitted Sales Order keeps until the order is cancelled: where it is and
+# what it is worth (the estimate lines are compared too).
+SALES_ORDER_LOCKED_FIELDS = (
+	"portfolio",
+	"stage",
+	"status",
+	"signed_on",
+	"sales_order",
+	"currency",
+	"amount",
+	"best_case_amount",
+	"worst_case_amount",
+	"days",
+	"probability",
+	"estimate_mode",
+	"recurring_amount",
+	"recurring_months",
+	"recurring_start",
+	"recurring_end",
+)
+ESTIMATE_LINE_FIELDS = ("sale_type", "description", "quantity", "unit_price", "days", "amount", "recurrence")
 
 
 class CRMOpportunity(Document):
+	def get_formatted(self, fieldname, *args, **kwargs):
+		"""Names print as text (crm_portal/names.py): Frappe's print formats show Data values as HTML."""
+		return escape_formatted(self, fieldname, super().get_formatted(fieldname, *args, **kwargs))
+
 	def validate(self):
 		self.set_defaults()
 		self.validate_account()
@@ -25,6 +53,7 @@ class CRMOpportunity(Document):
 		self.validate_figures()
 		validate_opportunity_extras(self)  # best/worst case, recurring, account description
 		self.set_status()
+		self.validate_closed_deal()
 		self.validate_closing()
 		self.set_weighted_figures()
 		self.validate_stage_requirements()
@@ -71,9 +100,9 @@ class CRMOpportunity(Document):
 			"CRM Portfolio", self.portfolio, ["company", "stage_template", "is_active"], as_dict=True
 		)
 		if not portfolio:
-			frappe.throw(_("Portfolio {0} does not exist").format(frappe.bold(self.portfolio)))
+			frappe.throw(_("Portfolio {0} does not exist").format(bold_text(self.portfolio)))
 		if not portfolio.is_active and (self.is_new() or self.has_value_changed("portfolio")):
-			frappe.throw(_("Portfolio {0} is not active").format(frappe.bold(self.portfolio)))
+			frappe.throw(_("Portfolio {0} is not active").format(bold_text(self.portfolio)))
 		self.company = portfolio.company
 		self.stage_template = portfolio.stage_template
 
@@ -94,7 +123,7 @@ class CRMOpportunity(Document):
 		if not self.template_stages:
 			frappe.throw(
 				_("Stage template {0} has no stages: add stages before creating opportunities").format(
-					frappe.bold(self.stage_template)
+					bold_text(self.stage_template)
 				)
 			)
 		if not self.stage:
@@ -103,7 +132,7 @@ class CRMOpportunity(Document):
 		if not self.stage_info():
 			frappe.throw(
 				_("Stage {0} does not belong to the stages of portfolio {1}").format(
-					frappe.bold(self.stage), frappe.bold(self.portfolio)
+					bold_text(self.stage), bold_text(self.portfolio)
 				),
 				title=_("Invalid stage"),
 			)
@@ -160,6 +189,65 @@ class CRMOpportunity(Document):
 
 	# --- won / lost -----------------------------------------------------------------------------
 
+	def validate_closed_deal(self):
+		"""Closed is closed (rule 3). A deal won through a submitted Sales Order keeps its stage, status
+		and amounts until the order is cancelled (the cancellation reopens it, as a sales document).
+		Any other won or lost deal leaves its state only through Reopen (a Sales Manager) — or is reused
+		as a new opportunity. Quotation and order events (`closed_by_sales_document`) are facts and pass."""
+		if self.is_new() or self.flags.closed_by_sales_document:
+			return
+		before = self.get_doc_before_save()
+		if not before:
+			return
+		if self.won_through_sales_order(before):
+			changed = rules.changed_fields(
+				self.locked_snapshot(before),
+				self.locked_snapshot(self),
+				(*SALES_ORDER_LOCKED_FIELDS, "estimate_lines"),
+			)
+			if changed:
+				frappe.throw(
+					_(
+						"Opportunity {0} was won through Sales Order {1}: cancel the order first to move it, reopen it or change its amounts ({2})"
+					).format(
+						bold_text(self.name),
+						bold_text(before.sales_order),
+						", ".join(_(self.meta.get_label(f)) for f in changed),
+					),
+					ClosedOpportunityError,
+					title=_("Signed deal"),
+				)
+		if rules.leaves_closed_state(before.status, self.status) and not self.flags.reopening:
+			frappe.throw(
+				_(
+					"Opportunity {0} is closed ({1}): use Reuse to start a new opportunity from it, or ask a Sales Manager to reopen it (Reopen)"
+				).format(bold_text(self.name), _(before.status)),
+				ClosedOpportunityError,
+				title=_("Closed opportunity"),
+			)
+
+	@staticmethod
+	def won_through_sales_order(doc) -> bool:
+		return bool(
+			doc.status == rules.WON
+			and doc.sales_order
+			and frappe.db.get_value("Sales Order", doc.sales_order, "docstatus") == 1
+		)
+
+	@staticmethod
+	def locked_snapshot(doc) -> dict:
+		values = {f: doc.get(f) for f in SALES_ORDER_LOCKED_FIELDS}
+		for fieldname in ("signed_on", "recurring_start", "recurring_end"):
+			values[fieldname] = str(values[fieldname]) if values[fieldname] else None
+		values["estimate_lines"] = tuple(
+			tuple(
+				flt(row.get(f)) if f in ("quantity", "unit_price", "days", "amount") else row.get(f)
+				for f in ESTIMATE_LINE_FIELDS
+			)
+			for row in doc.get("estimate_lines") or []
+		)
+		return values
+
 	def validate_closing(self):
 		if self.status == rules.WON and not self.signed_on:
 			frappe.throw(_("To mark the opportunity as won, enter the signature date (Signed On)"))
@@ -176,55 +264,136 @@ class CRMOpportunity(Document):
 
 	def validate_stage_requirements(self):
 		"""Rule 2: to be in a stage, its required fields and those of every earlier stage are set.
-		Checked when the opportunity enters a stage (creation or move), so a pop-up can ask for them."""
-		if not self.stage_changed() or self.flags.closed_by_sales_document:
+
+		Entering a stage (creation, move, reopening): all of them, so a pop-up can ask for them. Staying
+		in it: no save may empty one, whatever the path (form, REST, set_value, bulk update, import,
+		calendar, portal). A field that was already empty before the save (a requirement an admin added
+		after the opportunity reached the stage) does not block unrelated edits: the desk form marks it
+		mandatory and asks for it. The account's fields are checked on entering and when the opportunity
+		changes account; emptying one on the account itself is refused by `validate_account_requirements`.
+		Quotation and order events (`closed_by_sales_document`) are facts: a stage's questions do not
+		block them."""
+		if self.flags.closed_by_sales_document:
 			return
-		stages = rules.stages_to_satisfy(self.template_stages, self.stage)
+		entering = self.stage_changed()
+		before = None if entering else self.get_doc_before_save()
+		if not entering and before is None:
+			entering = True
+		account_changed = entering or (before.account_type, before.account) != (
+			self.account_type,
+			self.account,
+		)
+		missing = self.missing_requirements(with_account=account_changed)
+		if not missing:
+			return
+		if not entering:
+			previous = {
+				rules.TARGET_OPPORTUNITY: {
+					req.fieldname: before.get(req.fieldname) for _stage, reqs in missing for req in reqs
+				},
+				rules.TARGET_ACCOUNT: None if account_changed else {},
+			}
+			missing = rules.missing_to_refuse(missing, previous, self.requirement_fieldtypes(missing))
+			if not missing:
+				return
+		self.raise_missing_requirements(missing, entering=entering)
+
+	def stage_chain(self, stage: str | None = None) -> list[rules.Stage]:
+		"""The stages whose requirements apply to being in `stage` (default: the current one)."""
+		stage = stage or self.stage
+		if not self.stage_info(stage):
+			return []
+		return rules.stages_to_satisfy(self.template_stages, stage)
+
+	def requires(self, target: str, fieldname: str) -> bool:
+		"""Whether being in the current stage requires this field."""
+		wanted = rules.Requirement(target, fieldname)
+		return any(wanted in stage.requirements for stage in self.stage_chain())
+
+	def requirement_metas(self) -> dict:
+		metas = {rules.TARGET_OPPORTUNITY: self.meta}
+		if self.account_type in get_account_doctypes():
+			metas[rules.TARGET_ACCOUNT] = frappe.get_meta(self.account_type)
+		return metas
+
+	def requirement_fieldtypes(self, missing) -> dict:
+		metas = self.requirement_metas()
+		fieldtypes: dict[str, dict] = {}
+		for _stage, reqs in missing:
+			for req in reqs:
+				meta = metas.get(req.target)
+				df = meta.get_field(req.fieldname) if meta else None
+				fieldtypes.setdefault(req.target, {})[req.fieldname] = df.fieldtype if df else None
+		return fieldtypes
+
+	def missing_requirements(
+		self, stage: str | None = None, with_account: bool = True
+	) -> list[tuple[rules.Stage, list[rules.Requirement]]]:
+		"""The required fields still empty for being in `stage`, stage by stage. Without `with_account`
+		the account's fields count as filled (nothing is read from the account)."""
+		stages = self.stage_chain(stage)
 		requirements = [req for stage in stages for req in stage.requirements]
 		if not requirements:
-			return
-		metas = {
-			rules.TARGET_OPPORTUNITY: self.meta,
-			rules.TARGET_ACCOUNT: frappe.get_meta(self.account_type),
-		}
+			return []
+		metas = self.requirement_metas()
+		account_meta = metas.get(rules.TARGET_ACCOUNT)
+		if not with_account:
+			stages = [
+				rules.Stage(
+					s.name,
+					s.position,
+					s.stage_type,
+					tuple(r for r in s.requirements if r.target != rules.TARGET_ACCOUNT),
+				)
+				for s in stages
+			]
 		account_fields = [
 			r.fieldname
 			for r in requirements
-			if r.target == rules.TARGET_ACCOUNT and metas[rules.TARGET_ACCOUNT].has_field(r.fieldname)
+			if with_account
+			and r.target == rules.TARGET_ACCOUNT
+			and account_meta
+			and account_meta.has_field(r.fieldname)
 		]
 		account_values = (
 			frappe.db.get_value(self.account_type, self.account, account_fields, as_dict=True) or {}
-			if account_fields
+			if account_fields and self.account and isinstance(self.account, str)
 			else {}
 		)
 		values = {
-			rules.TARGET_OPPORTUNITY: {r.fieldname: self.get(r.fieldname) for r in requirements},
+			rules.TARGET_OPPORTUNITY: {
+				r.fieldname: self.get(r.fieldname)
+				for r in requirements
+				if r.target == rules.TARGET_OPPORTUNITY
+			},
 			rules.TARGET_ACCOUNT: account_values,
 		}
-		fieldtypes = {
-			target: {
-				r.fieldname: (meta.get_field(r.fieldname) or frappe._dict()).fieldtype for r in requirements
-			}
-			for target, meta in metas.items()
-		}
-		missing = rules.missing_by_stage(stages, values, fieldtypes)
-		if missing:
-			self.raise_missing_requirements(missing, metas)
+		fieldtypes = self.requirement_fieldtypes([(None, requirements)])
+		return rules.missing_by_stage(stages, values, fieldtypes)
 
-	def raise_missing_requirements(self, missing, metas):
+	def requirements_payload(self, missing) -> list[dict]:
+		"""Stage by stage, the fields as the client's pop-ups need them (target, fieldname, label, type)."""
+		metas = self.requirement_metas()
+		stage_names = dict(
+			frappe.get_all(
+				"CRM Stage",
+				filters={"name": ("in", [stage.name for stage, _reqs in missing] or [""])},
+				fields=["name", "stage_name"],
+				as_list=True,
+			)
+		)
 		payload = []
-		lines = []
 		for stage, reqs in missing:
-			stage_name = frappe.db.get_value("CRM Stage", stage.name, "stage_name")
 			fields = []
 			for req in reqs:
-				df = metas[req.target].get_field(req.fieldname) or frappe._dict(
+				meta = metas.get(req.target) or frappe.get_meta(self.doctype)
+				df = meta.get_field(req.fieldname) or frappe._dict(
 					fieldname=req.fieldname, label=req.fieldname, fieldtype="Data"
 				)
 				fields.append(
 					{
 						"target": req.target,
-						"doctype": metas[req.target].name,
+						"doctype": meta.name,
 						"fieldname": req.fieldname,
 						"label": _(df.label or req.fieldname),
 						"fieldtype": df.fieldtype,
@@ -234,17 +403,28 @@ class CRMOpportunity(Document):
 			payload.append(
 				{
 					"stage": stage.name,
-					"stage_name": stage_name,
+					"stage_name": stage_names.get(stage.name, stage.name),
 					"stage_type": stage.stage_type,
 					"fields": fields,
 				}
 			)
-			lines.append("{0}: {1}".format(frappe.bold(stage_name), ", ".join(f["label"] for f in fields)))
-		message = (
+		return payload
+
+	def raise_missing_requirements(self, missing, entering: bool = True):
+		payload = self.requirements_payload(missing)
+		lines = [
+			"{0}: {1}".format(
+				bold_text(stage["stage_name"]),
+				", ".join(escape_html(f["label"]) for f in stage["fields"]),
+			)
+			for stage in payload
+		]
+		intro = (
 			_("We need to know a little more before this opportunity can move on:")
-			+ "<br>"
-			+ "<br>".join(lines)
+			if entering
+			else _("An opportunity in this stage needs these fields, they cannot be emptied:")
 		)
+		message = intro + "<br>" + "<br>".join(lines)
 		response = getattr(frappe.local, "response", None)
 		if response is not None:
 			response["stage_requirements"] = payload
@@ -262,8 +442,67 @@ class CRMOpportunity(Document):
 			frappe.throw(
 				_(
 					"Opportunity {0} has a quotation or a sales order and cannot be deleted: mark it as lost instead"
-				).format(frappe.bold(self.name)),
+				).format(bold_text(self.name)),
 				frappe.LinkExistsError,
+			)
+
+
+def validate_account_requirements(account, method=None) -> None:
+	"""doc_events validate of the account DocTypes (CRM Prospect, Customer): a field a stage requires
+	of the account cannot be emptied while one of the account's open opportunities is in that stage or
+	beyond — being in a stage requires its fields, wherever they live. A field already empty (required
+	after the fact) blocks nothing; closed opportunities do not hold their account's fields."""
+	before = None if account.is_new() else account.get_doc_before_save()
+	if before is None:
+		return
+	required = set(
+		frappe.get_all(
+			"CRM Stage Required Field",
+			filters={"parenttype": "CRM Stage", "target": rules.TARGET_ACCOUNT},
+			pluck="fieldname",
+		)
+	)
+	emptied = set()
+	for fieldname in required:
+		df = account.meta.get_field(fieldname)
+		if (
+			df
+			and rules.is_filled(before.get(fieldname), df.fieldtype)
+			and not rules.is_filled(account.get(fieldname), df.fieldtype)
+		):
+			emptied.add(fieldname)
+	if not emptied:
+		return
+	opportunities = frappe.get_all(
+		"CRM Opportunity",
+		filters={"account_type": account.doctype, "account": account.name, "status": rules.OPEN},
+		fields=["name", "stage", "stage_template"],
+		order_by="name asc",
+	)
+	stages_of: dict[str, list[rules.Stage]] = {}
+	for opportunity in opportunities:
+		if opportunity.stage_template not in stages_of:
+			stages_of[opportunity.stage_template] = get_template_stages(opportunity.stage_template)
+		stages = stages_of[opportunity.stage_template]
+		if not any(s.name == opportunity.stage for s in stages):
+			continue
+		needed = [
+			req.fieldname
+			for stage in rules.stages_to_satisfy(stages, opportunity.stage)
+			for req in stage.requirements
+			if req.target == rules.TARGET_ACCOUNT and req.fieldname in emptied
+		]
+		if needed:
+			frappe.throw(
+				_(
+					"{0} cannot be emptied: opportunity {1} is in stage {2}, which requires it. Fill it in, or move the opportunity back first."
+				).format(
+					", ".join(escape_html(_(account.meta.get_label(f))) for f in dict.fromkeys(needed)),
+					bold_text(opportunity.name),
+					bold_text(frappe.db.get_value("CRM Stage", opportunity.stage, "stage_name")),
+				),
+				StageRequirementsError,
+				title=_("Required fields"),
 			)
 
 

@@ -19,6 +19,7 @@ from crm_portal.tests.utils import (
 )
 
 SALES_USER = "alfred.dupont@example.com"
+MANAGER = "marc.manager@example.com"
 OTHER_TEMPLATE_STAGES = (("AUTRE", 10, "Open", 50, ()), ("FIN", 90, "Won", 100, ()))
 # Chained requirements: IDENT needs nothing, QUALIF needs the custom BU + the account's industry,
 # PROPOSAL needs the expected signature date; Won needs nothing more, Lost needs its own comment.
@@ -172,14 +173,100 @@ class TestCRMOpportunity(FrappeTestCase):
 		self.assertEqual(doc.lost_reason, self.lost_reason)
 		self.assertEqual(doc.weighted_amount, 0)
 
-	def test_reopening_clears_closing_fields(self):
-		opp = create_test_opportunity()
-		pipeline.mark_lost(opp.name, lost_reason=self.lost_reason)
-		pipeline.move_to_stage(opp.name, "_Test Template-PROPOSITION")
+	@staticmethod
+	def move_with_history(name: str, stage: str, **fields):
+		"""A move recorded in the stage history as in production (tests skip Versions by default)."""
+		doc = frappe.get_doc("CRM Opportunity", name)
+		doc.update({"stage": stage, **fields})
+		doc.save(ignore_version=False)
+
+	def test_closed_opportunity_is_not_dragged_back_but_reopened_by_a_manager(self):
+		"""Closed is closed: moving a lost deal back to an open stage is refused (it was allowed before);
+		a Sales Manager's Reopen takes it back to the stage it was lost from, closing fields cleared."""
+		create_test_user(MANAGER, roles=("Sales Manager",), first_name="Marc", last_name="Manager")
+		opp = create_test_opportunity(salesperson=SALES_USER)
+		self.move_with_history(opp.name, "_Test Template-QUALIFICATION / POSITIONNEMENT")
+		self.move_with_history(
+			opp.name,
+			"_Test Template-Perdue",
+			lost_reason=self.lost_reason,
+			lost_on=today(),
+			closing_comment="Cher",
+		)
+		with self.set_user(SALES_USER):
+			with self.assertRaisesRegex(frappe.ValidationError, "Reuse"):
+				pipeline.move_to_stage(opp.name, "_Test Template-PROPOSITION")
+			with self.assertRaises(frappe.PermissionError):
+				pipeline.reopen(opp.name)
+		self.assertEqual(frappe.db.get_value("CRM Opportunity", opp.name, "status"), "Lost")
+		with self.set_user(MANAGER):
+			result = pipeline.reopen(opp.name)
+		self.assertEqual(result["stage"], "_Test Template-QUALIFICATION / POSITIONNEMENT")
 		doc = frappe.get_doc("CRM Opportunity", opp.name)
 		self.assertEqual(doc.status, "Open")
+		self.assertEqual(doc.probability, 40)
 		self.assertIsNone(doc.lost_reason)
 		self.assertIsNone(doc.lost_on)
+		self.assertIsNone(doc.closing_comment)
+		history = pipeline.get_stage_history(
+			opp.name
+		)  # what Reopen read (its own save keeps no Version in tests)
+		self.assertEqual(
+			(history[-1]["from_stage"], history[-1]["to_stage"]),
+			("_Test Template-QUALIFICATION / POSITIONNEMENT", "_Test Template-Perdue"),
+		)
+		comment = frappe.get_all(
+			"Comment",
+			filters={
+				"reference_doctype": "CRM Opportunity",
+				"reference_name": opp.name,
+				"comment_type": "Info",
+			},
+			fields=["content", "owner"],
+		)
+		self.assertEqual(len(comment), 1)
+		self.assertIn("Marc Manager", comment[0].content)
+		self.assertEqual(comment[0].owner, MANAGER)
+
+	def test_reopen_without_history_goes_to_the_first_open_stage(self):
+		opp = create_test_opportunity(stage="_Test Template-Gagnée", signed_on=today())
+		self.assertEqual(opp.status, "Won")
+		self.assertEqual(pipeline.reopen(opp.name)["stage"], "_Test Template-IDENTIFICATION")
+		self.assertIsNone(frappe.db.get_value("CRM Opportunity", opp.name, "signed_on"))
+		with self.assertRaisesRegex(frappe.ValidationError, "not closed"):
+			pipeline.reopen(opp.name)
+
+	def test_reopen_asks_for_what_the_stage_requires(self):
+		opp = create_test_opportunity(
+			portfolio=self.req_portfolio, account=create_test_customer("_Test Reopen Req")
+		)
+		frappe.db.set_value("Customer", opp.account, "industry", "_Test Conseil")
+		self.move_with_history(
+			opp.name, "_Test Req-PROPOSAL", crm_test_bu="Audit", expected_signature_date="2026-12-31"
+		)
+		self.move_with_history(
+			opp.name, "_Test Req-LOST", lost_reason=self.lost_reason, lost_on=today(), closing_comment="Gelé"
+		)
+		frappe.db.set_value("CRM Opportunity", opp.name, "crm_test_bu", None)  # as if required later
+		with self.assertRaises(StageRequirementsError) as ctx:
+			pipeline.reopen(opp.name)
+		self.assertEqual([s["stage_name"] for s in ctx.exception.requirements], ["QUALIF"])
+		result = pipeline.reopen(opp.name, values={"opportunity": {"crm_test_bu": "Conseil"}})
+		self.assertEqual(result["stage"], "_Test Req-PROPOSAL")
+
+	def test_won_and_lost_do_not_turn_into_each_other(self):
+		won = create_test_opportunity()
+		pipeline.mark_won(won.name, signed_on=today())
+		with self.assertRaisesRegex(frappe.ValidationError, "Reuse"):
+			pipeline.mark_lost(won.name, lost_reason=self.lost_reason)
+		lost = create_test_opportunity()
+		pipeline.mark_lost(lost.name, lost_reason=self.lost_reason)
+		with self.assertRaisesRegex(frappe.ValidationError, "Reuse"):
+			pipeline.mark_won(lost.name, signed_on=today())
+		# other fields of a closed deal stay editable
+		doc = frappe.get_doc("CRM Opportunity", lost.name)
+		doc.closing_comment = "Rappeler en janvier"
+		doc.save()
 
 	# --- stage-required fields --------------------------------------------------------------------
 
@@ -233,7 +320,7 @@ class TestCRMOpportunity(FrappeTestCase):
 		result = pipeline.move_to_stage(opp.name, "_Test Req-QUALIF", values=values)
 		self.assertEqual(result["stage"], "_Test Req-QUALIF")
 		for bad in ("{not json", "[1, 2]"):
-			with self.assertRaisesRegex(frappe.ValidationError, "Field values"):
+			with self.assertRaisesRegex(frappe.ValidationError, "(?i)values"):
 				pipeline.move_to_stage(opp.name, "_Test Req-PROPOSAL", values=bad)
 
 	def test_failed_move_leaves_account_untouched(self):
@@ -260,6 +347,86 @@ class TestCRMOpportunity(FrappeTestCase):
 		opp.amount = 20000
 		opp.save()
 		self.assertEqual(opp.weighted_amount, 2000)
+
+	def in_proposal(self, customer: str = "_Test Req Stay Customer"):
+		customer = create_test_customer(customer)
+		opp = create_test_opportunity(portfolio=self.req_portfolio, account=customer)
+		pipeline.move_to_stage(
+			opp.name,
+			"_Test Req-PROPOSAL",
+			values={
+				"opportunity": {"crm_test_bu": "Audit", "expected_signature_date": "2026-12-31"},
+				"account": {"industry": "_Test Conseil"},
+			},
+		)
+		return frappe.get_doc("CRM Opportunity", opp.name)
+
+	def test_staying_in_a_stage_keeps_its_fields_and_those_of_earlier_stages(self):
+		opp = self.in_proposal()
+		for fieldname in ("expected_signature_date", "crm_test_bu"):
+			doc = frappe.get_doc("CRM Opportunity", opp.name)
+			doc.set(fieldname, None)
+			with self.subTest(fieldname=fieldname), self.assertRaises(StageRequirementsError) as ctx:
+				doc.save()
+			self.assertEqual(ctx.exception.http_status_code, 417)
+			fields = [f["fieldname"] for s in ctx.exception.requirements for f in s["fields"]]
+			self.assertEqual(fields, [fieldname], "only what this save emptied is asked for")
+			self.assertIn("cannot be emptied", str(ctx.exception))
+		self.assertEqual(frappe.db.get_value("CRM Opportunity", opp.name, "crm_test_bu"), "Audit")
+
+	def test_a_requirement_added_later_blocks_emptying_not_other_edits(self):
+		opp = self.in_proposal("_Test Req Legacy Customer")
+		frappe.db.set_value("CRM Opportunity", opp.name, "expected_signature_date", None)  # legacy record
+		doc = frappe.get_doc("CRM Opportunity", opp.name)
+		doc.amount = 777
+		doc.save()
+		doc.crm_test_bu = ""
+		with self.assertRaises(StageRequirementsError):
+			doc.save()
+
+	def test_lost_opportunity_does_not_hold_its_accounts_fields(self):
+		opp = self.in_proposal("_Test Req Account Customer")
+		customer = frappe.get_doc("Customer", opp.account)
+		customer.industry = None
+		with self.assertRaisesRegex(StageRequirementsError, opp.name):
+			customer.save()
+		pipeline.mark_lost(opp.name, lost_reason=self.lost_reason, comment="Perdu")
+		customer.reload()
+		customer.industry = None
+		customer.save()
+		self.assertFalse(frappe.db.get_value("Customer", opp.account, "industry"))
+
+	def test_calendar_no_date_refused_only_where_a_stage_needs_the_date(self):
+		from crm_portal.api import board
+
+		opp = self.in_proposal("_Test Req Calendar Customer")
+		with self.assertRaisesRegex(StageRequirementsError, "No date"):
+			board.move_to_month(opp.name)
+		self.assertTrue(frappe.db.get_value("CRM Opportunity", opp.name, "expected_signature_date"))
+		self.assertEqual(str(board.move_to_month(opp.name, 2027, 2)["expected_signature_date"]), "2027-02-28")
+
+	def test_form_requirements_endpoint_lists_required_and_missing_fields(self):
+		opp = create_test_opportunity(
+			portfolio=self.req_portfolio, account=create_test_customer("_Test Req Form")
+		)
+		result = pipeline.get_stage_requirements(
+			"_Test Req-PROPOSAL", opp.name, values={"crm_test_bu": "Audit", "expected_signature_date": None}
+		)
+		self.assertEqual(
+			[(f["target"], f["fieldname"]) for s in result["fields"] for f in s["fields"]],
+			[
+				("Opportunity", "crm_test_bu"),
+				("Account", "industry"),
+				("Opportunity", "expected_signature_date"),
+			],
+		)
+		self.assertEqual(
+			[(s["stage_name"], [f["fieldname"] for f in s["fields"]]) for s in result["missing"]],
+			[("QUALIF", ["industry"]), ("PROPOSAL", ["expected_signature_date"])],
+		)
+		self.assertFalse(frappe.db.get_value("CRM Opportunity", opp.name, "crm_test_bu"), "nothing saved")
+		with self.assertRaisesRegex(frappe.ValidationError, "does not belong"):
+			pipeline.get_stage_requirements("_Test Template-PROPOSITION", opp.name)
 
 	def test_stage_refuses_unknown_required_field(self):
 		stage = frappe.get_doc("CRM Stage", "_Test Req-IDENT")

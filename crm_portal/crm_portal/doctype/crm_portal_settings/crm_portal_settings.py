@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_portal.utils import bold_text
+
 
 class CRMPortalSettings(Document):
 	def validate(self):
@@ -18,4 +20,8 @@ class CRMPortalSettings(Document):
 		meta = frappe.get_meta("CRM Opportunity")
 		unknown = [f for f in (self.card_fields or "").split() if not meta.has_field(f)]
 		if unknown:
-			frappe.throw(_("Unknown fields of CRM Opportunity for the cards: {0}").format(", ".join(unknown)))
+			frappe.throw(
+				_("Unknown fields of CRM Opportunity for the cards: {0}").format(
+					", ".join(bold_text(k) for k in unknown)
+				)
+			)

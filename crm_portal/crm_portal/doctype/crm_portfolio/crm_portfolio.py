@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_portal.utils import bold_text
+
 
 class CRMPortfolio(Document):
 	def validate(self):
@@ -19,7 +21,7 @@ class CRMPortfolio(Document):
 		if stage.stage_template != self.stage_template:
 			frappe.throw(
 				_("Default stage {0} is not a stage of template {1}").format(
-					frappe.bold(self.default_stage), frappe.bold(self.stage_template)
+					bold_text(self.default_stage), bold_text(self.stage_template)
 				)
 			)
 		if stage.stage_type != "Open":

@@ -8,6 +8,8 @@ from frappe.model.document import Document
 
 from crm_portal.accounts import fields as account_fields
 from crm_portal.accounts.validation import validate_account
+from crm_portal.names import escape_formatted
+from crm_portal.utils import bold_text
 
 
 class CRMProspect(Document):
@@ -16,6 +18,10 @@ class CRMProspect(Document):
 
 	def onload(self):
 		load_address_and_contact(self)
+
+	def get_formatted(self, fieldname, *args, **kwargs):
+		"""Names print as text (crm_portal/names.py): Frappe's print formats show Data values as HTML."""
+		return escape_formatted(self, fieldname, super().get_formatted(fieldname, *args, **kwargs))
 
 	def validate(self):
 		self.set_status()
@@ -47,7 +53,7 @@ class CRMProspect(Document):
 		if self.status != account_fields.DRAFT:
 			frappe.throw(
 				_("Only a draft prospect can be validated ({0} is {1})").format(
-					frappe.bold(self.call_name), _(self.status)
+					bold_text(self.call_name), _(self.status)
 				),
 				title=_("Cannot validate"),
 			)

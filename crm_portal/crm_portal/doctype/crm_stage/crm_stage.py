@@ -7,6 +7,7 @@ from frappe.model import no_value_fields
 from frappe.model.document import Document
 
 from crm_portal.accounts.doctypes import get_account_doctypes
+from crm_portal.utils import bold_text
 
 # Fields the pipeline sets itself: requiring them would make a stage unreachable or meaningless.
 SYSTEM_FIELDS = {
@@ -37,7 +38,7 @@ class CRMStage(Document):
 			row.fieldname = (row.fieldname or "").strip()
 			key = (row.target, row.fieldname)
 			if key in seen:
-				frappe.throw(_("Row {0}: {1} is listed twice").format(row.idx, frappe.bold(row.fieldname)))
+				frappe.throw(_("Row {0}: {1} is listed twice").format(row.idx, bold_text(row.fieldname)))
 			seen.add(key)
 			doctypes = ["CRM Opportunity"] if row.target == "Opportunity" else get_account_doctypes()
 			for doctype in doctypes:
@@ -45,7 +46,7 @@ class CRMStage(Document):
 				if not df or df.fieldtype in no_value_fields or row.fieldname in SYSTEM_FIELDS:
 					frappe.throw(
 						_("Row {0}: {1} has no field {2} that a user can fill").format(
-							row.idx, _(doctype), frappe.bold(row.fieldname)
+							row.idx, _(doctype), bold_text(row.fieldname)
 						),
 						title=_("Unknown field"),
 					)

@@ -7,6 +7,8 @@ frappe.pages["crm-actions"].on_page_load = function (wrapper) {
 		single_column: true,
 	});
 	const version = encodeURIComponent(frappe.boot?.versions?.crm_portal || "");
+	// the CRM navigation (board · calendar · actions · accounts)
+	import(`/assets/crm_portal/js/nav.js?v=${version}`).then(({ addCrmNav }) => addCrmNav(page, "actions"));
 	frappe.require("/assets/crm_portal/css/activities.css", () => {
 		import(`/assets/crm_portal/js/actions/actions.js?v=${version}`)
 			.then(({ CrmActions }) => {

@@ -7,6 +7,10 @@ frappe.pages["crm-board"].on_page_load = function (wrapper) {
 		single_column: true,
 	});
 	const version = encodeURIComponent(frappe.boot?.versions?.crm_portal || "");
+	// the CRM navigation (board · calendar · actions · accounts); the board marks its view itself
+	import(`/assets/crm_portal/js/nav.js?v=${version}`).then(({ addCrmNav }) =>
+		addCrmNav(page, new URLSearchParams(window.location.search).get("view") === "calendar" ? "calendar" : "board")
+	);
 	frappe.require("/assets/crm_portal/css/board.css", () => {
 		import(`/assets/crm_portal/js/board/board.js?v=${version}`)
 			.then(({ CrmBoard }) => {

@@ -1,61 +1,84 @@
 // Pipeline by stage: filters of the script report (crm_portal/crm_portal/report/pipeline_by_stage).
-frappe.query_reports["Pipeline by Stage"] = {
-	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
+// Evaluated as a classic script: its names stay inside this function.
+(function () {
+	// The figures' formatter shared with the board, the calendar and the portal
+	// (public/js/logic/formatting.mjs), loaded in `onload`: the report waits for it before its first run.
+	let figures = null;
+	function loadFigures() {
+		const version = encodeURIComponent(frappe.boot?.versions?.crm_portal || "");
+		return import(`/assets/crm_portal/js/logic/formatting.mjs?v=${version}`)
+			.then((module) => {
+				figures = module;
+			})
+			.catch((error) => console.error(error)); // the report's own formatting then applies
+	}
+
+	frappe.query_reports["Pipeline by Stage"] = {
+		filters: [
+			{
+				// no default period: the report opens on every opportunity, as the board shows them
+				// (undated ones and those expected next year included)
+				fieldname: "from_date",
+				label: __("From Date"),
+				fieldtype: "Date",
+			},
+			{
+				fieldname: "to_date",
+				label: __("To Date"),
+				fieldtype: "Date",
+			},
+			{
+				fieldname: "based_on",
+				label: __("Period Based On"),
+				fieldtype: "Select",
+				options: [
+					{ value: "Closing date", label: __("Closing date") },
+					{ value: "Creation date", label: __("Creation date") },
+				],
+				default: "Closing date",
+			},
+			{
+				fieldname: "company",
+				label: __("Company"),
+				fieldtype: "Link",
+				options: "Company",
+			},
+			{
+				fieldname: "portfolio",
+				label: __("Portfolio"),
+				fieldtype: "Link",
+				options: "CRM Portfolio",
+			},
+			{
+				fieldname: "stage_template",
+				label: __("Stage Template"),
+				fieldtype: "Link",
+				options: "CRM Stage Template",
+			},
+			{
+				fieldname: "salesperson",
+				label: __("Salesperson"),
+				fieldtype: "Link",
+				options: "User",
+			},
+			{
+				fieldname: "sales_person",
+				label: __("Sales Team"),
+				fieldtype: "Link",
+				options: "Sales Person",
+			},
+		],
+		onload() {
+			return loadFigures();
 		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_end(),
+		formatter(value, row, column, data, default_formatter) {
+			// amounts, days and percentages written as on the board and the portal (formatting.mjs)
+			const figure = figures?.formatReportFigure(value, column, data, get_currency_symbol());
+			value =
+				figure === undefined
+					? default_formatter(value, row, column, data)
+					: `<div class="text-right">${frappe.utils.escape_html(figure)}</div>`;
+			return data && data.is_total_row ? `<b>${value}</b>` : value;
 		},
-		{
-			fieldname: "based_on",
-			label: __("Period Based On"),
-			fieldtype: "Select",
-			options: [
-				{ value: "Closing date", label: __("Closing date") },
-				{ value: "Creation date", label: __("Creation date") },
-			],
-			default: "Closing date",
-		},
-		{
-			fieldname: "company",
-			label: __("Company"),
-			fieldtype: "Link",
-			options: "Company",
-		},
-		{
-			fieldname: "portfolio",
-			label: __("Portfolio"),
-			fieldtype: "Link",
-			options: "CRM Portfolio",
-		},
-		{
-			fieldname: "stage_template",
-			label: __("Stage Template"),
-			fieldtype: "Link",
-			options: "CRM Stage Template",
-		},
-		{
-			fieldname: "salesperson",
-			label: __("Salesperson"),
-			fieldtype: "Link",
-			options: "User",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Team"),
-			fieldtype: "Link",
-			options: "Sales Person",
-		},
-	],
-	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
-		return data && data.is_total_row ? `<b>${value}</b>` : value;
-	},
-};
+	};
+})();

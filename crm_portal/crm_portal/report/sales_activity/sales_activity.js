@@ -1,50 +1,73 @@
 // Sales Activity: actions done / planned / late by user and type (crm_portal/crm_portal/report/sales_activity).
-frappe.query_reports["Sales Activity"] = {
-	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.month_start(),
+// Evaluated as a classic script: its names stay inside this function.
+(function () {
+	// The figures' formatter shared with the board, the calendar and the portal
+	// (public/js/logic/formatting.mjs), loaded in `onload`: the report waits for it before its first run.
+	let figures = null;
+	function loadFigures() {
+		const version = encodeURIComponent(frappe.boot?.versions?.crm_portal || "");
+		return import(`/assets/crm_portal/js/logic/formatting.mjs?v=${version}`)
+			.then((module) => {
+				figures = module;
+			})
+			.catch((error) => console.error(error)); // the report's own formatting then applies
+	}
+
+	frappe.query_reports["Sales Activity"] = {
+		filters: [
+			{
+				fieldname: "from_date",
+				label: __("From Date"),
+				fieldtype: "Date",
+				default: frappe.datetime.month_start(),
+			},
+			{
+				fieldname: "to_date",
+				label: __("To Date"),
+				fieldtype: "Date",
+				default: frappe.datetime.month_end(),
+			},
+			{
+				fieldname: "user",
+				label: __("User"),
+				fieldtype: "Link",
+				options: "User",
+			},
+			{
+				fieldname: "sales_person",
+				label: __("Sales Team"),
+				fieldtype: "Link",
+				options: "Sales Person",
+			},
+			{
+				fieldname: "action_type",
+				label: __("Action Type"),
+				fieldtype: "Link",
+				options: "CRM Action Type",
+			},
+			{
+				fieldname: "group_by",
+				label: __("Group By"),
+				fieldtype: "Select",
+				options: [
+					{ value: "User and type", label: __("User and type") },
+					{ value: "User", label: __("User") },
+					{ value: "Type", label: __("Type") },
+				],
+				default: "User and type",
+			},
+		],
+		onload() {
+			return loadFigures();
 		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.month_end(),
+		formatter(value, row, column, data, default_formatter) {
+			// amounts, days and percentages written as on the board and the portal (formatting.mjs)
+			const figure = figures?.formatReportFigure(value, column, data, get_currency_symbol());
+			value =
+				figure === undefined
+					? default_formatter(value, row, column, data)
+					: `<div class="text-right">${frappe.utils.escape_html(figure)}</div>`;
+			return data && data.is_total_row ? `<b>${value}</b>` : value;
 		},
-		{
-			fieldname: "user",
-			label: __("User"),
-			fieldtype: "Link",
-			options: "User",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Team"),
-			fieldtype: "Link",
-			options: "Sales Person",
-		},
-		{
-			fieldname: "action_type",
-			label: __("Action Type"),
-			fieldtype: "Link",
-			options: "CRM Action Type",
-		},
-		{
-			fieldname: "group_by",
-			label: __("Group By"),
-			fieldtype: "Select",
-			options: [
-				{ value: "User and type", label: __("User and type") },
-				{ value: "User", label: __("User") },
-				{ value: "Type", label: __("Type") },
-			],
-			default: "User and type",
-		},
-	],
-	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
-		return data && data.is_total_row ? `<b>${value}</b>` : value;
-	},
-};
+	};
+})();

@@ -127,4 +127,6 @@ def get_chart_data(data: list[dict], filters) -> dict | None:
 		},
 		"type": "bar",
 		"barOptions": {"stacked": 1},
+		# done green, planned blue, late red (the board's late pictogram), in the datasets' order
+		"colors": ["green", "blue", "red"],
 	}

@@ -43,13 +43,10 @@ def get_columns(filters) -> list[dict]:
 		]
 	else:
 		key_columns = [
-			{
-				"fieldname": "account_type",
-				"label": _("Account Type"),
-				"fieldtype": "Link",
-				"options": "DocType",
-				"width": 110,
-			},
+			# the DocType of the account, for the Dynamic Link below: plain data, hidden (a Link to DocType
+			# would make Frappe check the user's right to read DocTypes, which salespeople do not have)
+			{"fieldname": "account_type", "label": _("Account DocType"), "fieldtype": "Data", "hidden": 1},
+			{"fieldname": "account_kind", "label": _("Account Type"), "fieldtype": "Data", "width": 100},
 			{
 				"fieldname": "account",
 				"label": _("Account"),
@@ -132,6 +129,11 @@ def figures_by_key(opportunities: list[dict], group_by: str) -> tuple[dict, dict
 	return figures, names
 
 
+def account_kind(doctype: str) -> str:
+	"""What the account type column shows: prospect or customer, in the user's language."""
+	return {"CRM Prospect": _("Prospect"), "Customer": _("Customer")}.get(doctype, doctype)
+
+
 def get_data(filters) -> list[dict]:
 	group_by = filters.get("group_by") or "Account"
 	current = won_opportunities(filters, filters.from_date, filters.to_date)
@@ -154,6 +156,7 @@ def get_data(filters) -> list[dict]:
 			row["sale_type"] = key or _("Not detailed")
 		else:
 			row["account_type"], row["account"] = key
+			row["account_kind"] = account_kind(key[0])
 			row["account_name"] = names.get(key) or previous_names.get(key)
 		rows.append(row)
 	rows.sort(

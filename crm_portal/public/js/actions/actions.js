@@ -8,11 +8,9 @@ import {
 	DROP_ZONES,
 	dropAsk,
 	dropCall,
-	fromInputValue,
 	scopeOptions,
 	SORTS,
 	tileView,
-	toInputValue,
 } from "../logic/actions.mjs";
 import { bindDragAndDrop } from "../dragdrop.js";
 
@@ -46,7 +44,7 @@ export class CrmActions {
 					<select class="form-control input-sm crm-create-type" aria-label="${esc(__("Type"))}"></select>
 					<input type="text" class="form-control input-sm crm-create-subject" maxlength="140"
 						placeholder="${esc(__("Subject"))}" aria-label="${esc(__("Subject"))}">
-					<input type="datetime-local" class="form-control input-sm crm-create-start" aria-label="${esc(__("Start"))}">
+					<div class="crm-create-start"></div>
 					<button class="btn btn-primary btn-sm crm-create-add">${esc(__("Add"))}</button>
 				</div>
 				<div class="crm-actions-layout">
@@ -279,7 +277,16 @@ export class CrmActions {
 
 	reset_create_line() {
 		this.$body.find(".crm-create-subject").val("");
-		this.$body.find(".crm-create-start").val(toInputValue(frappe.datetime.system_datetime()));
+		if (!this.start) {
+			// Frappe's own Datetime control: the user's date format (dd/mm/yyyy), not the browser's
+			this.start = frappe.ui.form.make_control({
+				parent: this.$body.find(".crm-create-start"),
+				df: { fieldtype: "Datetime", fieldname: "start", label: __("Start"), placeholder: __("Start") },
+				only_input: true,
+				render_input: true,
+			});
+		}
+		this.start.set_value(frappe.datetime.now_datetime());
 	}
 
 	async quick_create() {
@@ -291,7 +298,7 @@ export class CrmActions {
 		const args = {
 			action_type,
 			subject: this.$body.find(".crm-create-subject").val() || undefined,
-			start: fromInputValue(this.$body.find(".crm-create-start").val()) || undefined,
+			start: this.start?.get_value() || undefined,
 		};
 		const user = this.fields.user.get_value();
 		if (user) args.assigned_to = user;

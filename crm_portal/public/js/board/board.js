@@ -9,12 +9,12 @@ import {
 	findCard,
 	moveCard,
 	removeCard,
-	requirementSteps,
-	runSteps,
 	snapshot,
 } from "../logic/board.mjs";
 import { addMonths, dropMonth, monthLabel, monthOf } from "../logic/months.mjs";
 import { bindDragAndDrop } from "../dragdrop.js";
+import { addCrmNav } from "../nav.js";
+import { askAllRequirements, forgetAnswers } from "../pipeline/requirements_dialog.js";
 
 const API = "crm_portal.api.board.";
 const PIPELINE = "crm_portal.api.pipeline.";
@@ -82,8 +82,11 @@ function showError(error, title) {
 	frappe.msgprint({ title: title || __("Not saved"), message: serverMessage(error), indicator: "red" });
 }
 
+/** The view asked for: by the CRM navigation (frappe.route_options) or the address (?view=calendar). */
 function viewAsked() {
-	const view = frappe.utils.get_query_params().view;
+	const asked = frappe.route_options?.view;
+	if (asked) delete frappe.route_options.view;
+	const view = asked || frappe.utils.get_query_params().view;
 	return ["board", "calendar"].includes(view) ? view : null;
 }
 
@@ -138,9 +141,10 @@ export class CrmBoard {
 			}),
 			frappe.db.get_list("CRM Stage Template", { fields: ["name"], limit: 500, order_by: "name asc" }),
 		]);
-		const options = portfolios.map((p) => ({ label: p.portfolio_name || p.name, value: `p:${p.name}` }));
+		// Select labels are set as HTML by Frappe: escaped.
+		const options = portfolios.map((p) => ({ label: esc(p.portfolio_name || p.name), value: `p:${p.name}` }));
 		for (const t of templates) {
-			options.push({ label: __("Grouping: {0}", [t.name]), value: `t:${t.name}` });
+			options.push({ label: __("Grouping: {0}", [esc(t.name)]), value: `t:${t.name}` });
 		}
 		const saved = frappe.defaults.get_user_default("crm_board_portfolio");
 		const first = options.find((o) => o.value === saved) || options[0];
@@ -214,6 +218,7 @@ export class CrmBoard {
 	update_toolbar() {
 		const calendar = this.view === "calendar";
 		this.$body.attr("data-view", this.view);
+		addCrmNav(this.page, this.view);
 		this.view_button?.text(calendar ? __("Kanban") : __("Signature calendar"));
 		$(this.fields.all_portfolios.wrapper).toggle(calendar);
 		$(this.fields.portfolio.wrapper).toggle(!(calendar && this.fields.all_portfolios.get_value()));
@@ -227,7 +232,15 @@ export class CrmBoard {
 	}
 
 	toggle_view() {
-		this.view = this.view === "board" ? "calendar" : "board";
+		this.set_view(this.view === "board" ? "calendar" : "board");
+	}
+
+	set_view(view) {
+		this.view = view;
+		// the address names the view shown (a reload or a shared link opens the same view)
+		const url = new URL(window.location.href);
+		url.searchParams.set("view", this.view);
+		window.history.replaceState(window.history.state, "", url.pathname + url.search);
 		this.refresh();
 	}
 
@@ -275,12 +288,17 @@ export class CrmBoard {
 		try {
 			let data;
 			if (this.view === "calendar") {
-				data = await call(API + "get_calendar", {
-					...this.board_args(),
-					year: this.calendar_first.year,
-					month: this.calendar_first.month,
-					months: CALENDAR_MONTHS,
-				});
+				// the right panel keeps "My signed proposals" in the calendar as on the board
+				const [calendar, signed] = await Promise.all([
+					call(API + "get_calendar", {
+						...this.board_args(),
+						year: this.calendar_first.year,
+						month: this.calendar_first.month,
+						months: CALENDAR_MONTHS,
+					}),
+					call(API + "get_signed_proposals"),
+				]);
+				data = { ...calendar, signed: calendar.signed || signed };
 			} else {
 				data = await call(API + "get_board", {
 					...this.board_args(),
@@ -379,8 +397,10 @@ export class CrmBoard {
 			.map((df) => {
 				const raw = card[df.fieldname];
 				const value = ["Date", "Datetime"].includes(df.fieldtype) ? frappe.format(raw, df) : raw;
+				// A name shows as typed; only the HTML of an editor field is reduced to its text.
+				const html = ["Text Editor", "HTML Editor", "Markdown Editor"].includes(df.fieldtype);
 				return `<div class="crm-card-extra"><span class="text-muted">${esc(df.label)}:</span> ${esc(
-					frappe.utils.html2text ? frappe.utils.html2text(String(value)) : value
+					html && frappe.utils.html2text ? frappe.utils.html2text(String(value)) : value
 				)}</div>`;
 			})
 			.join("");
@@ -506,6 +526,7 @@ export class CrmBoard {
 					{ opportunity: name, stage, values: compactValues(values), modified: found.card.modified },
 					{ post: true }
 				);
+				forgetAnswers(name);
 				frappe.show_alert({ message: __("Opportunity moved"), indicator: "green" });
 				this.refresh();
 				return true;
@@ -515,8 +536,8 @@ export class CrmBoard {
 					showError(error);
 					return false;
 				}
-				const steps = requirementSteps(error.stage_requirements);
-				const answer = await runSteps(steps, (step, i, total) => this.ask_requirements(step, i, total, found.card), values);
+				// the answers given before a cancel are kept: the next drag opens the dialogs prefilled
+				const answer = await askAllRequirements(error.stage_requirements, found.card.title, values, name);
 				if (!answer) {
 					this.restore(before);
 					return false;
@@ -533,46 +554,6 @@ export class CrmBoard {
 		this.render_columns();
 	}
 
-	/** "Nous avons besoin d'en savoir un peu plus…": one stage's required fields, real field types. */
-	ask_requirements(step, index, total, card) {
-		return new Promise((resolve) => {
-			const section_labels = {
-				Account: __("About this prospect"),
-				Opportunity: __("About this opportunity"),
-			};
-			const fields = [
-				{
-					fieldtype: "HTML",
-					fieldname: "intro",
-					options: `<p>${esc(__("We need to know a little more to move {0} to {1}.", [card.title, step.stage_name]))}</p>`,
-				},
-			];
-			for (const section of step.sections) {
-				fields.push({ fieldtype: "Section Break", label: section_labels[section.target] });
-				fields.push(...section.fields);
-			}
-			let answered = false;
-			const dialog = new frappe.ui.Dialog({
-				title: total > 1 ? `${__("We need to know a little more…")} (${index + 1}/${total})` : __("We need to know a little more…"),
-				fields,
-				primary_action_label: index + 1 < total ? __("Next") : __("Save"),
-				primary_action: (values) => {
-					answered = true;
-					dialog.hide();
-					delete values.intro;
-					resolve(values);
-				},
-				secondary_action_label: __("Cancel"),
-				secondary_action: () => dialog.hide(),
-			});
-			dialog.$wrapper.addClass("crm-requirements-dialog").attr("data-stage", step.stage).data("dialog", dialog);
-			dialog.onhide = () => {
-				if (!answered) resolve(null);
-			};
-			dialog.show();
-		});
-	}
-
 	// --- won / lost / delete ----------------------------------------------------------------------
 
 	closed_stages(type) {
@@ -585,19 +566,21 @@ export class CrmBoard {
 		const stages = this.closed_stages("Won");
 		if (!stages.length) return frappe.msgprint(__("This template has no Won stage."));
 		const dialog = new frappe.ui.Dialog({
-			title: __("Won: {0}", [found.card.title]),
+			title: __("Won: {0}", [esc(found.card.title)]),
 			fields: [
 				{
 					fieldname: "stage",
 					label: __("Stage"),
 					fieldtype: "Select",
-					options: stages.map((s) => ({ label: s.stage_name, value: s.name })),
+					options: stages.map((s) => ({ label: esc(s.stage_name), value: s.name })),
 					default: stages[0].name,
 					reqd: 1,
 				},
 				{ fieldname: "signed_on", label: __("Signed On"), fieldtype: "Date", default: frappe.datetime.get_today(), reqd: 1 },
 			],
 			primary_action_label: __("Mark as won"),
+			secondary_action_label: __("Cancel"),
+			secondary_action: () => dialog.hide(),
 			primary_action: async (values) => {
 				dialog.hide();
 				const before = snapshot(this.columns);
@@ -616,13 +599,15 @@ export class CrmBoard {
 		const found = findCard(this.columns, name);
 		if (!found) return;
 		const dialog = new frappe.ui.Dialog({
-			title: __("Lost: {0}", [found.card.title]),
+			title: __("Lost: {0}", [esc(found.card.title)]),
 			fields: [
 				{ fieldname: "lost_reason", label: __("Lost Reason"), fieldtype: "Link", options: "Opportunity Lost Reason", reqd: 1 },
 				{ fieldname: "lost_on", label: __("Lost On"), fieldtype: "Date", default: frappe.datetime.get_today(), reqd: 1 },
 				{ fieldname: "comment", label: __("Comment"), fieldtype: "Small Text" },
 			],
 			primary_action_label: __("Mark as lost"),
+			secondary_action_label: __("Cancel"),
+			secondary_action: () => dialog.hide(),
 			primary_action: async (values) => {
 				dialog.hide();
 				const before = snapshot(this.columns);
@@ -791,7 +776,28 @@ export class CrmBoard {
 					depends_on: "eval:doc.new_prospect",
 					mandatory_depends_on: "eval:doc.new_prospect",
 				},
-				{ fieldname: "siren", label: __("SIREN"), fieldtype: "Data", depends_on: "eval:doc.new_prospect" }
+				{
+					fieldname: "siren",
+					label: __("SIREN"),
+					fieldtype: "Data",
+					depends_on: "eval:doc.new_prospect",
+					// a SIREN typed: the company is registered; none: it is being registered
+					change: () => {
+						const pending = settings.registration_pending;
+						const legal = dialog.get_value("legal_form");
+						if (dialog.get_value("siren") && legal === pending) dialog.set_value("legal_form", "");
+						if (!dialog.get_value("siren") && !legal) dialog.set_value("legal_form", pending);
+					},
+				},
+				{
+					fieldname: "legal_form",
+					label: __("Legal form"),
+					fieldtype: "Select",
+					options: ["", ...(settings.legal_forms || [])].map((f) => ({ label: __(f), value: f })),
+					default: settings.registration_pending,
+					depends_on: "eval:doc.new_prospect",
+					description: __("Without a SIREN yet, the prospect is a draft being registered; add the SIREN later."),
+				}
 			);
 		}
 		fields.push(
@@ -839,7 +845,11 @@ export class CrmBoard {
 				};
 				if (v.new_prospect) {
 					payload.account = null;
-					payload.account_values = { call_name: v.prospect_name, ...(v.siren ? { siren: v.siren } : {}) };
+					payload.account_values = {
+						call_name: v.prospect_name,
+						...(v.siren ? { siren: v.siren } : {}),
+						...(v.legal_form ? { legal_form: v.legal_form } : {}),
+					};
 				} else {
 					Object.assign(payload, { account_type: v.account_type, account: v.account, contact: v.contact || null });
 				}
@@ -870,20 +880,23 @@ export class CrmBoard {
 				(a) => `<tr data-action="${esc(a.name)}" data-modified="${esc(a.modified)}">
 					<td><span class="crm-bucket ${esc(a.bucket)}"></span>${esc(frappe.datetime.str_to_user(a.start))}</td>
 					<td>${esc(a.action_type)}</td><td>${esc(a.subject)}</td>
-					<td><button class="btn btn-xs btn-default crm-action-done">${esc(__("Done"))}</button></td>
+					<td class="crm-action-buttons">
+						<button class="btn btn-xs btn-default crm-action-done">${esc(__("Done"))}</button>
+						<button class="btn btn-xs btn-default crm-action-postpone" data-to="tomorrow">${esc(__("Tomorrow"))}</button>
+						<button class="btn btn-xs btn-default crm-action-postpone" data-to="next_week">${esc(__("Next week"))}</button>
+						<button class="btn btn-xs btn-default crm-action-reassign">${esc(__("Reassign"))}</button>
+						<a class="btn btn-xs btn-link crm-action-open" href="/app/crm-action/${encodeURIComponent(a.name)}">${esc(__("Open the action"))}</a>
+					</td>
 				</tr>`
 			)
 			.join("");
 		const dialog = new frappe.ui.Dialog({
-			title: __("Actions: {0}", [found?.card.title || name]),
+			title: __("Actions: {0}", [esc(found?.card.title || name)]),
+			size: "large",
 			fields: [
-				{
-					fieldtype: "HTML",
-					fieldname: "list",
-					options: rows
-						? `<table class="table table-sm crm-actions-table"><tbody>${rows}</tbody></table>`
-						: `<p class="text-muted">${esc(__("No action planned"))}</p>`,
-				},
+				// Filled once the dialog is made: Frappe renders an HTML field's `options` as a template, so a
+				// subject holding "{{ … }}" would run there.
+				{ fieldtype: "HTML", fieldname: "list" },
 				{ fieldtype: "Section Break", label: __("New action") },
 				{ fieldname: "action_type", label: __("Type"), fieldtype: "Link", options: "CRM Action Type" },
 				{ fieldname: "subject", label: __("Subject"), fieldtype: "Data" },
@@ -903,6 +916,11 @@ export class CrmBoard {
 				}
 			},
 		});
+		dialog.fields_dict.list.$wrapper.html(
+			rows
+				? `<table class="table table-sm crm-actions-table"><tbody>${rows}</tbody></table>`
+				: `<p class="text-muted">${esc(__("No action planned"))}</p>`
+		);
 		dialog.$wrapper.addClass("crm-actions-dialog").data("dialog", dialog);
 		dialog.$wrapper.find(".crm-action-done").on("click", async (e) => {
 			const $row = $(e.currentTarget).closest("tr");
@@ -914,6 +932,47 @@ export class CrmBoard {
 			} catch (error) {
 				showError(error);
 			}
+		});
+		// postpone / reassign from the board, as the actions page does; the list is read again afterwards
+		const reopen = () => {
+			dialog.hide();
+			this.refresh();
+			this.open_actions(name);
+		};
+		dialog.$wrapper.find(".crm-action-postpone").on("click", async (e) => {
+			const $row = $(e.currentTarget).closest("tr");
+			try {
+				await call(
+					ACTIONS + "postpone",
+					{ name: $row.attr("data-action"), to: $(e.currentTarget).attr("data-to"), modified: $row.attr("data-modified") },
+					{ post: true }
+				);
+				frappe.show_alert({ message: __("Action postponed"), indicator: "green" });
+				reopen();
+			} catch (error) {
+				showError(error);
+			}
+		});
+		dialog.$wrapper.find(".crm-action-reassign").on("click", (e) => {
+			const $row = $(e.currentTarget).closest("tr");
+			frappe.prompt(
+				[{ fieldname: "user", label: __("Assign to"), fieldtype: "Link", options: "User", reqd: 1 }],
+				async ({ user }) => {
+					try {
+						await call(
+							ACTIONS + "reassign",
+							{ name: $row.attr("data-action"), user, modified: $row.attr("data-modified") },
+							{ post: true }
+						);
+						frappe.show_alert({ message: __("Action reassigned"), indicator: "green" });
+						reopen();
+					} catch (error) {
+						showError(error);
+					}
+				},
+				__("Reassign"),
+				__("Reassign")
+			);
 		});
 		dialog.show();
 	}
@@ -940,7 +999,14 @@ export class CrmBoard {
 				return showError(error);
 			}
 			const html = rows.length
-				? `<table class="table table-sm crm-archives-table"><tbody>${rows
+				? `<table class="table table-sm crm-archives-table"><thead><tr>
+						<th>${esc(__("Account"))}</th>
+						<th>${esc(__("Opportunity"))}</th>
+						<th>${esc(status === "Won" ? __("Signed On") : __("Lost On"))}</th>
+						<th>${esc(status === "Lost" ? __("Lost Reason") : "")}</th>
+						<th>${esc(__("Amount"))}</th>
+						<th></th>
+					</tr></thead><tbody>${rows
 						.map(
 							(r) => `<tr data-name="${esc(r.name)}">
 								<td>${esc(r.account_name || r.account)}</td>

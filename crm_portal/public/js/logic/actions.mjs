@@ -146,19 +146,6 @@ export function datetimeString(date = new Date()) {
 	);
 }
 
-/** "2026-03-27 11:50:00" ⇄ the value of an <input type="datetime-local"> ("2026-03-27T11:50"). */
-export function toInputValue(value) {
-	const p = parseDatetime(value);
-	if (!p) return "";
-	return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
-}
-
-export function fromInputValue(value) {
-	const p = parseDatetime(value);
-	if (!p) return null;
-	return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
-}
-
 /** The tile's date: "27/03/2026 11:50" (French order, 24 h). */
 export function tileDate(value) {
 	const p = parseDatetime(value);

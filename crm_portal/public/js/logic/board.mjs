@@ -210,15 +210,34 @@ export function compactValues(values) {
 }
 
 /**
- * Run the steps one after another: `ask(step, index, total)` resolves with the step's dialog values,
- * or null when the user cancels. Resolves with the merged values, or null when cancelled.
+ * Run the steps one after another: `ask(step, index, total, values)` resolves with the step's dialog
+ * values, or null when the user cancels (`values`: the answers so far, to prefill the dialog). Resolves
+ * with the merged values, or null when cancelled; `onCancel(values)` then receives the answers given
+ * before the cancel, so that the next attempt does not ask for them from scratch.
  */
-export async function runSteps(steps, ask, initial = {}) {
+export async function runSteps(steps, ask, initial = {}, onCancel = null) {
 	let values = mergeDialogValues(initial, {});
 	for (let i = 0; i < steps.length; i++) {
-		const answer = await ask(steps[i], i, steps.length);
-		if (answer === null || answer === undefined) return null;
+		const answer = await ask(steps[i], i, steps.length, values);
+		if (answer === null || answer === undefined) {
+			if (onCancel) onCancel(values);
+			return null;
+		}
 		values = mergeDialogValues(values, answer);
 	}
 	return values;
+}
+
+/** The dialog values of one step taken from earlier answers ({opportunity, account}): its prefill. */
+export function stepDefaults(step, values) {
+	const defaults = {};
+	for (const section of step?.sections || []) {
+		const target = section.target === "Account" ? "account" : "opportunity";
+		for (const field of section.fields) {
+			const fieldname = field.fieldname.slice(field.fieldname.indexOf("__") + 2);
+			const value = values?.[target]?.[fieldname];
+			if (value !== undefined && value !== null && value !== "") defaults[field.fieldname] = value;
+		}
+	}
+	return defaults;
 }

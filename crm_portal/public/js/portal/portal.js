@@ -76,12 +76,46 @@
 		node[keys[keys.length - 1]] = value;
 	}
 
-	function serverDatetime(value) {
-		// datetime-local gives "YYYY-MM-DDTHH:MM"; Frappe wants "YYYY-MM-DD HH:MM:SS".
-		if (!value) return value;
-		const text = value.replace("T", " ");
-		return text.length === 16 ? text + ":00" : text;
+	// Dates are typed and shown day first (dd/mm/yyyy, as everywhere in the app), in text inputs marked
+	// data-crm-date="date" or "datetime": a browser's native date input follows the browser's locale
+	// (mm/dd/yyyy in an English Chromium), not the user's.
+	const pad = (n) => String(n).padStart(2, "0");
+
+	/** "2027-03-15" or "2027-03-15T09:30" (the server's) → "15/03/2027" or "15/03/2027 09:30". */
+	function displayDate(value, withTime) {
+		const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/.exec(String(value || "").trim());
+		if (!m) return value;
+		const date = `${m[3]}/${m[2]}/${m[1]}`;
+		return withTime ? `${date} ${m[4] || "09"}:${m[5] || "00"}` : date;
 	}
+
+	/** "15/03/2027" (or 15-03-2027, 15.03.2027) [+ " 09:30"] → "2027-03-15" [+ " 09:30:00"]; null when
+	 * it is no real date. */
+	function serverDate(value, withTime) {
+		const text = String(value || "").trim();
+		let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:h](\d{2}))?$/.exec(text);
+		let [day, month, year, hour, minute] = m ? m.slice(1) : [];
+		if (!m) {
+			m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/.exec(text);
+			if (!m) return null;
+			[year, month, day, hour, minute] = m.slice(1);
+		}
+		const d = new Date(Number(year), Number(month) - 1, Number(day));
+		if (d.getFullYear() !== Number(year) || d.getMonth() !== Number(month) - 1 || d.getDate() !== Number(day)) return null;
+		if (hour !== undefined && (Number(hour) > 23 || Number(minute) > 59)) return null;
+		const date = `${year}-${pad(month)}-${pad(day)}`;
+		return withTime ? `${date} ${pad(hour || 0)}:${pad(minute || 0)}:00` : date;
+	}
+
+	function dateInput(input, kind) {
+		input.type = "text";
+		input.dataset.crmDate = kind;
+		input.autocomplete = "off";
+		input.placeholder = kind === "datetime" ? message("datetimeFormat", "dd/mm/yyyy hh:mm") : message("dateFormat", "dd/mm/yyyy");
+		if (input.value) input.value = displayDate(input.value, kind === "datetime");
+	}
+
+	document.querySelectorAll("input[data-crm-date]").forEach((input) => dateInput(input, input.dataset.crmDate));
 
 	function collect(element) {
 		let args = {};
@@ -91,7 +125,13 @@
 				if (!input.name || input.name.startsWith("_") || input.disabled) continue;
 				if ((input.type === "checkbox" || input.type === "radio") && !input.checked) continue;
 				let value = input.value;
-				if (input.type === "datetime-local") value = serverDatetime(value);
+				if (input.dataset.crmDate && value.trim()) {
+					value = serverDate(value, input.dataset.crmDate === "datetime");
+					if (!value) {
+						input.focus();
+						throw new Error(message("badDate", "Write the dates as dd/mm/yyyy"));
+					}
+				}
 				if (value === "") continue;
 				setPath(args, input.name, value);
 			}
@@ -127,10 +167,11 @@
 		} else {
 			input = document.createElement("input");
 			input.type =
-				{ Date: "date", Datetime: "datetime-local", Int: "number", Float: "number", Currency: "number", Percent: "number", Check: "checkbox" }[type] ||
+				{ Int: "number", Float: "number", Currency: "number", Percent: "number", Check: "checkbox" }[type] ||
 				"text";
 			if (input.type === "number") input.step = "any";
 			if (input.type === "checkbox") input.value = "1";
+			if (type === "Date" || type === "Datetime") dateInput(input, type === "Date" ? "date" : "datetime");
 		}
 		input.className = input.type === "checkbox" ? "form-check-input" : "form-control form-control-sm";
 		input.name = "values." + String(field.target || "Opportunity").toLowerCase() + "." + field.fieldname;

@@ -42,7 +42,11 @@
 		constructor(frm) {
 			this.frm = frm;
 			this.$wrapper = $(`<div class="crm-activity-timeline" data-doctype="${esc(frm.doctype)}"></div>`);
-			this.$wrapper.appendTo($(frm.layout.wrapper));
+			// On the opportunity the actions are kept at hand, right under the general information (the seed
+			// puts them beside the opportunity); elsewhere after the form.
+			const $first = $(frm.layout.wrapper).find(".form-section").first();
+			if (frm.doctype === "CRM Opportunity" && $first.length) this.$wrapper.insertAfter($first);
+			else this.$wrapper.appendTo($(frm.layout.wrapper));
 			this.bind_events();
 		}
 
@@ -93,7 +97,7 @@
 					<select class="form-control input-sm crm-timeline-new-type" aria-label="${esc(__("Type"))}">${options}</select>
 					<input type="text" class="form-control input-sm crm-timeline-subject" maxlength="140"
 						placeholder="${esc(__("Subject"))}" aria-label="${esc(__("Subject"))}">
-					<input type="datetime-local" class="form-control input-sm crm-timeline-start" aria-label="${esc(__("Start"))}">
+					<div class="crm-timeline-start"></div>
 					<button class="btn btn-primary btn-sm crm-timeline-add">${esc(__("Add"))}</button>
 				</div>
 				<div class="crm-timeline-section upcoming">
@@ -107,7 +111,14 @@
 					${(data.past || []).map((entry) => this.entry_html(entry)).join("")}
 				</div>`);
 			this.$wrapper.find(".crm-timeline-subject").val(typed);
-			this.$wrapper.find(".crm-timeline-start").val(L.toInputValue(frappe.datetime.system_datetime()));
+			// Frappe's own Datetime control: the user's date format (dd/mm/yyyy), not the browser's
+			this.start = frappe.ui.form.make_control({
+				parent: this.$wrapper.find(".crm-timeline-start"),
+				df: { fieldtype: "Datetime", fieldname: "start", label: __("Start"), placeholder: __("Start") },
+				only_input: true,
+				render_input: true,
+			});
+			this.start.set_value(frappe.datetime.now_datetime());
 		}
 
 		entry_html(entry) {
@@ -166,7 +177,7 @@
 			const args = L.quickCreateArgs(frm.doctype, frm.doc.name, {
 				action_type,
 				subject: this.$wrapper.find(".crm-timeline-subject").val(),
-				start: L.fromInputValue(this.$wrapper.find(".crm-timeline-start").val()),
+				start: this.start?.get_value() || null,
 			});
 			try {
 				await frappe.xcall(`${ACTIONS_API}create_action`, args);

@@ -1,0 +1,195 @@
+"""The ERPNext records the CRM makes follow the CRM's walls (hooks: permission_query_conditions,
+has_permission), while CRM Portal Settings > "Apply CRM visibility to Quotations, Prospects and Leads"
+is on (the default; off: ERPNext's own permissions, for firms that want them open).
+
+- Quotation made for a CRM Opportunity (custom field `crm_opportunity`): its creator and whoever may
+  read the opportunity (write it, for a change); other Quotations keep ERPNext's permissions.
+- ERPNext Prospect mirrored from a CRM Prospect (`CRM Prospect.erpnext_prospect`): its creator and
+  whoever may read that CRM Prospect; other Prospects keep ERPNext's permissions.
+- Lead: its creator, its lead owner when in the user's team (crm_portal.permissions), the leads of
+  the teams (`crm_team`, a Sales Person) the user belongs to or leads: their Sales Person, the ones
+  below it and the groups above it, and the leads given to no one yet (no lead owner, no team: the
+  pool web forms and imports fill).
+
+The walls apply to users who read these DocTypes as salespeople (Sales User, CRM Portal User). Managers
+and the 360° viewer (crm_portal.permissions.sees_everything), and users holding another role that
+reads the DocType (Maintenance User on Quotation, a role an admin added), keep ERPNext's default.
+Lists read through one subquery (crm_portal.permissions.read_condition), never a check per row; child
+rows (Quotation Item, CRM Note…) follow their parent (crm_portal.generic_endpoints)."""
+
+import frappe
+from frappe.permissions import AUTOMATIC_ROLES
+from frappe.query_builder import DocType
+
+from crm_portal.permissions import (
+	PORTAL_ROLE,
+	READ_PTYPES,
+	read_condition,
+	sees_everything,
+	visible_salespeople,
+)
+from crm_portal.teams import sales_person_of
+
+SETTING = "apply_crm_visibility_to_erpnext"
+SALES_ROLES = frozenset(("Sales User", PORTAL_ROLE))
+DOCTYPES = ("Quotation", "Prospect", "Lead")
+# Walled while the setting is on: the DocTypes above and the child tables read through them.
+GATED_DOCTYPES = (
+	*DOCTYPES,
+	"Quotation Item",
+	"Sales Taxes and Charges",
+	"Payment Schedule",
+	"Packed Item",
+	"Pricing Rule Detail",
+	"Quotation Lost Reason Detail",
+	"Competitor Detail",
+	"Prospect Lead",
+	"Prospect Opportunity",
+	"CRM Note",
+)
+# The DocType of the CRM record a Quotation / an ERPNext Prospect follows.
+FOLLOWS = {"Quotation": "CRM Opportunity", "Prospect": "CRM Prospect"}
+
+
+def enabled() -> bool:
+	"""The setting (read once per request); off until the migration has added it."""
+	if not frappe.get_meta("CRM Portal Settings").has_field(SETTING):
+		return False
+	return bool(frappe.db.get_single_value("CRM Portal Settings", SETTING))
+
+
+def other_reader_roles(doctype: str) -> set[str]:
+	"""Roles other than a salesperson's that read `doctype` (DocPerm, or Custom DocPerm when customised)."""
+	meta = frappe.get_meta(doctype)
+	readers = {p.role for p in meta.permissions if p.read and not p.permlevel}
+	return readers - SALES_ROLES - set(AUTOMATIC_ROLES)
+
+
+def walled(doctype: str, user: str, ptype: str = "read") -> bool:
+	"""Whether the wall applies to `user` reading (or changing, by `ptype`) records of `doctype`."""
+	if user == "Administrator" or not enabled() or sees_everything(user, ptype):
+		return False
+	roles = set(frappe.get_roles(user))
+	return bool(roles & SALES_ROLES) and not roles & other_reader_roles(doctype)
+
+
+def lead_teams(user: str) -> list[str]:
+	"""The Sales Persons whose leads (`crm_team`) the user reads: theirs, those below, the groups above."""
+	me = sales_person_of(user)
+	if not me:
+		return []
+	sp = DocType("Sales Person")
+	return (
+		frappe.qb.from_(sp)
+		.select(sp.name)
+		.where(((sp.lft >= me.lft) & (sp.rgt <= me.rgt)) | ((sp.lft < me.lft) & (sp.rgt > me.rgt)))
+		.run(pluck=True)
+	)
+
+
+def in_list(values: list[str]) -> str:
+	return ", ".join(frappe.db.escape(v, percent=False) for v in values) or "''"
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions of Quotation, Prospect and Lead."""
+	user = user or frappe.session.user
+	if doctype not in DOCTYPES or not walled(doctype, user):
+		return ""
+	table = f"`tab{doctype}`"
+	mine = f"{table}.`owner` = {frappe.db.escape(user, percent=False)}"
+	if doctype == "Lead":
+		owner = f"{table}.`lead_owner`"
+		conditions = [mine, f"{owner} in ({in_list(visible_salespeople(user))})"]
+		if frappe.get_meta("Lead").has_field("crm_team"):
+			team = f"{table}.`crm_team`"
+			conditions += [
+				f"{team} in ({in_list(lead_teams(user))})",
+				f"(ifnull({owner}, '') = '' and ifnull({team}, '') = '')",
+			]
+		else:
+			conditions.append(f"ifnull({owner}, '') = ''")
+		return "(" + " or ".join(conditions) + ")"
+	followed = FOLLOWS[doctype]
+	condition = read_condition(followed, user)
+	if condition == "":
+		return ""
+	if doctype == "Quotation":
+		not_crm = f"ifnull({table}.`crm_opportunity`, '') = ''"
+		readable = (
+			f"{table}.`crm_opportunity` in (select `tabCRM Opportunity`.`name` from `tabCRM Opportunity`"
+			f" where {condition})"
+			if condition
+			else "1 = 0"
+		)
+	else:
+		not_crm = (
+			f"{table}.`name` not in (select `erpnext_prospect` from `tabCRM Prospect`"
+			" where ifnull(`erpnext_prospect`, '') != '')"
+		)
+		readable = (
+			f"{table}.`name` in (select `tabCRM Prospect`.`erpnext_prospect` from `tabCRM Prospect`"
+			f" where {condition})"
+			if condition
+			else "1 = 0"
+		)
+	return f"({not_crm} or {mine} or {readable})"
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+def followed_record(doc) -> str | None:
+	"""The CRM record a Quotation or Prospect follows, if it still exists."""
+	if doc.doctype == "Quotation":
+		name = doc.get("crm_opportunity")
+		return name if name and frappe.db.exists("CRM Opportunity", name) else None
+	return frappe.db.get_value("CRM Prospect", {"erpnext_prospect": doc.name}, "name") if doc.name else None
+
+
+def allowed(doc, ptype: str, user: str) -> bool:
+	if doc.get("owner") == user:
+		return True
+	if doc.doctype == "Lead":
+		owner, team = doc.get("lead_owner"), doc.get("crm_team")
+		if not owner and not team:
+			return True  # not given to anyone yet: the salespeople's pool
+		return owner in visible_salespeople(user) or (bool(team) and team in lead_teams(user))
+	followed = followed_record(doc)
+	return not followed or frappe.has_permission(FOLLOWS[doc.doctype], ptype, doc=followed, user=user)
+
+
+def has_permission(doc, ptype: str = "read", user: str | None = None, debug=False) -> bool | None:
+	"""has_permission of Quotation, Prospect and Lead: False where the wall refuses, else None (ERPNext's
+	role permissions decide; a hook answering True would silence other apps' hooks). A change is judged
+	on the stored record and on the result."""
+	user = user or frappe.session.user
+	if doc.doctype not in DOCTYPES or not walled(doc.doctype, user, ptype):
+		return None
+	ptype = "read" if ptype in READ_PTYPES else "write"
+	if doc.is_new():
+		# A new Quotation for an opportunity moves that opportunity: only one the user may change.
+		followed = doc.doctype == "Quotation" and followed_record(doc)
+		if followed and not frappe.has_permission("CRM Opportunity", "write", doc=followed, user=user):
+			return False
+		return None
+	states = [doc]
+	if ptype == "write" and (stored := stored_values(doc)):
+		states.append(stored)
+	return None if all(allowed(state, ptype, user) for state in states) else False
+
+
+def stored_values(doc) -> frappe._dict | None:
+	"""What `allowed` reads of the record as it is in the database (the document may carry changes)."""
+	fields = ["name", "owner"]
+	if doc.doctype == "Quotation":
+		fields.append("crm_opportunity")
+	elif doc.doctype == "Lead":
+		fields += (
+			["lead_owner", "crm_team"] if frappe.get_meta("Lead").has_field("crm_team") else ["lead_owner"]
+		)
+	values = frappe.db.get_value(doc.doctype, doc.name, fields, as_dict=True)
+	return frappe._dict(values, doctype=doc.doctype) if values else None
