@@ -14,7 +14,12 @@ import {
 import { addMonths, dropMonth, monthLabel, monthOf } from "../logic/months.mjs";
 import { bindDragAndDrop } from "../dragdrop.js";
 import { addCrmNav } from "../nav.js";
-import { askAllRequirements, forgetAnswers } from "../pipeline/requirements_dialog.js";
+import {
+	askAllRequirements,
+	forgetAnswers,
+	postJSON,
+	serverMessage,
+} from "../pipeline/requirements_dialog.js";
 
 const API = "crm_portal.api.board.";
 const PIPELINE = "crm_portal.api.pipeline.";
@@ -42,40 +47,7 @@ async function call(method, args = {}, { post = false } = {}) {
 			});
 		});
 	}
-	const response = await fetch(`/api/method/${method}`, {
-		method: "POST",
-		headers: {
-			Accept: "application/json",
-			"Content-Type": "application/json",
-			"X-Frappe-CSRF-Token": frappe.csrf_token,
-		},
-		body: JSON.stringify(args),
-	});
-	let data = {};
-	try {
-		data = await response.json();
-	} catch {
-		// an empty or HTML answer: handled below
-	}
-	if (!response.ok) throw data || {};
-	return data.message;
-}
-
-/** The server's message(s) of a failed call, as text a salesperson can read. */
-function serverMessage(error) {
-	try {
-		const messages = JSON.parse(error?._server_messages || "[]").map((m) => {
-			try {
-				return JSON.parse(m).message;
-			} catch {
-				return m;
-			}
-		});
-		if (messages.length) return messages.join("<br>");
-	} catch {
-		// fall through
-	}
-	return __("The server refused the change.");
+	return postJSON(method, args);
 }
 
 function showError(error, title) {
