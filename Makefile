@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 
-.PHONY: bootstrap dev demo test lint pytest jstest integration browser format bench
+.PHONY: bootstrap dev demo test lint pytest jstest integration browser format bench loadtest
 
 bootstrap: ## Install system packages, a Frappe v15 + ERPNext v15 bench and both sites
 	bash scripts/bootstrap.sh
@@ -38,5 +38,8 @@ integration: ## Frappe integration suite on the test site (skipped, with a notic
 browser: ## Headless Chromium test of the board on the dev site (skipped, with a notice, when no bench exists)
 	bash scripts/browser.sh
 
-bench: ## Benchmark board/calendar at 10 000 and 100 000 opportunities on the test site (data rolled back)
+bench: ## Endpoints as each persona at 100 000 and 1 000 000 opportunities (BENCH_KEEP=1: data kept on bench sites)
 	bash scripts/benchmark.sh
+
+loadtest: ## 20 salespeople over HTTP (gunicorn, 4 workers) for 60 s at 100 000 opportunities; lost-write check
+	bash scripts/loadtest.sh

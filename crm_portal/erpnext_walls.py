@@ -125,6 +125,8 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 			if condition
 			else "1 = 0"
 		)
+		# The quotations the user is asked to approve, even outside their team (crm_portal/pipeline/approval.py).
+		readable = f"({readable} or {approver_condition(table, user)})"
 	else:
 		not_crm = (
 			f"{table}.`name` not in (select `erpnext_prospect` from `tabCRM Prospect`"
@@ -137,6 +139,17 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 			else "1 = 0"
 		)
 	return f"({not_crm} or {mine} or {readable})"
+
+
+def approver_condition(table: str, user: str) -> str:
+	"""The quotations whose approver is the user, or whose approver role the user holds."""
+	if not frappe.get_meta("Quotation").has_field("crm_approver"):
+		return "1 = 0"
+	roles = [r for r in frappe.get_roles(user) if r not in AUTOMATIC_ROLES]
+	return (
+		f"({table}.`crm_approver` = {frappe.db.escape(user, percent=False)}"
+		f" or {table}.`crm_approver_role` in ({in_list(roles)}))"
+	)
 
 
 # --- documents ------------------------------------------------------------------------------------
@@ -177,9 +190,20 @@ def has_permission(doc, ptype: str = "read", user: str | None = None, debug=Fals
 			return False
 		return None
 	states = [doc]
-	if ptype == "write" and (stored := stored_values(doc)):
+	stored = stored_values(doc) if ptype == "write" else None
+	if stored:
 		states.append(stored)
-	return None if all(allowed(state, ptype, user) for state in states) else False
+	if all(allowed(state, ptype, user) for state in states):
+		return None
+	# Its approver reads it, and changes it only to answer while it waits for them (the workflow's
+	# Approuver / Refuser, the refusal reason): judged on the stored record.
+	if doc.doctype == "Quotation":
+		from crm_portal.pipeline.approval import PENDING, is_approver
+
+		record = stored or doc
+		if is_approver(record, user) and (ptype == "read" or record.get("workflow_state") == PENDING):
+			return None
+	return False
 
 
 def stored_values(doc) -> frappe._dict | None:
@@ -187,6 +211,8 @@ def stored_values(doc) -> frappe._dict | None:
 	fields = ["name", "owner"]
 	if doc.doctype == "Quotation":
 		fields.append("crm_opportunity")
+		if frappe.get_meta("Quotation").has_field("crm_approver"):
+			fields += ["crm_approver", "crm_approver_role", "workflow_state"]
 	elif doc.doctype == "Lead":
 		fields += (
 			["lead_owner", "crm_team"] if frappe.get_meta("Lead").has_field("crm_team") else ["lead_owner"]

@@ -26,3 +26,17 @@ class ClosedOpportunityError(frappe.ValidationError):
 	order is cancelled."""
 
 	http_status_code = 417
+
+
+class QuotationNotValidatedError(frappe.ValidationError):
+	"""A quotation of an opportunity is submitted, sent, ordered or followed by its mission letter before
+	the approval workflow made it *Validée* (crm_portal/pipeline/approval.py `ensure_validated`)."""
+
+	http_status_code = 417
+
+
+class ApprovalError(frappe.ValidationError):
+	"""A change of the quotation's approval state that the workflow does not allow to this user: no such
+	transition, an approver approving their own quotation, a refusal without its reason."""
+
+	http_status_code = 403

@@ -18,6 +18,7 @@ permission_query_conditions = {
 	"CRM Opportunity": "crm_portal.permissions.query_conditions",
 	"CRM Action": "crm_portal.permissions.query_conditions",
 	"CRM Prospect": "crm_portal.permissions.query_conditions",
+	"CRM Stage Change": "crm_portal.permissions.query_conditions",
 	# ERPNext records the CRM makes, while CRM Portal Settings say so (crm_portal/erpnext_walls.py).
 	"Quotation": "crm_portal.erpnext_walls.query_conditions",
 	"Prospect": "crm_portal.erpnext_walls.query_conditions",
@@ -69,10 +70,13 @@ has_permission = {
 	"CRM Opportunity": "crm_portal.permissions.has_permission",
 	"CRM Action": "crm_portal.permissions.has_permission",
 	"CRM Prospect": "crm_portal.permissions.has_permission",
+	"CRM Stage Change": "crm_portal.permissions.has_permission",
 	"Quotation": "crm_portal.erpnext_walls.has_permission",
 	"Prospect": "crm_portal.erpnext_walls.has_permission",
 	"Lead": "crm_portal.erpnext_walls.has_permission",
 }
+# Print views fall back on the website permission: ERPNext's lets any Sales User print any customer's quotation.
+has_website_permission = {"Quotation": "crm_portal.pipeline.mission_letter.has_website_permission"}
 # Frappe's generic methods that skip those rules, made to apply them (crm_portal/generic_endpoints.py).
 override_whitelisted_methods = {
 	"frappe.client.get_count": "crm_portal.generic_endpoints.get_count",
@@ -113,6 +117,8 @@ doctype_js = {
 	"Customer": ["public/js/account_sheet.js", "public/js/timeline/activity_timeline.js"],
 	"Contact": "public/js/timeline/activity_timeline.js",
 	"CRM Action": "public/js/names_as_typed.js",
+	# Approval state and "Envoyer la lettre de mission" (crm_portal/pipeline/mission_letter.py).
+	"Quotation": "public/js/quotation.js",
 }
 doctype_list_js = {"Lead": "public/js/lead_list.js"}
 
@@ -121,6 +127,8 @@ jinja = {
 	"methods": [
 		"crm_portal.api.printing.crm_account_sheet",
 		"crm_portal.api.printing.crm_account_address",
+		# The mission letter of a Quotation (crm_portal/pipeline/mission_letter.py).
+		"crm_portal.pipeline.mission_letter.crm_mission_letter",
 	]
 }
 
@@ -139,13 +147,25 @@ role_home_page = {"CRM Portal User": "crm"}
 
 # Installation
 # ------------
-after_install = "crm_portal.setup.install.after_install"
-after_migrate = "crm_portal.setup.install.after_migrate"
+# The quotation approval Workflow is created once, then the admins' (crm_portal/pipeline/approval.py).
+after_install = ["crm_portal.setup.install.after_install", "crm_portal.pipeline.approval.install_workflow"]
+after_migrate = ["crm_portal.setup.install.after_migrate", "crm_portal.pipeline.approval.install_workflow"]
 
 # Fixtures: every Custom Field of the app carries module "CRM Portal" (crm_portal/fixtures/custom_field.json)
 # -------------------------------------------------------------------------------------------------
 fixtures = [
 	{"dt": "Custom Field", "filters": [["module", "=", "CRM Portal"]]},
+	# The states and actions of the quotation approval Workflow (the Workflow itself is created once by
+	# crm_portal.pipeline.approval.install_workflow: fixtures are re-imported on every migrate, which would
+	# undo an admin's edits).
+	{
+		"dt": "Workflow State",
+		"filters": [["name", "in", ["Brouillon", "À valider", "Validée", "Refusée"]]],
+	},
+	{
+		"dt": "Workflow Action Master",
+		"filters": [["name", "in", ["Valider", "Demander l'approbation", "Approuver", "Refuser", "Réviser"]]],
+	},
 ]
 
 # Document events
@@ -162,6 +182,9 @@ doc_events = {
 		],
 		# A name made of markup only is a name (crm_portal/names.py).
 		"validate": ["crm_portal.write_rules.validate", "crm_portal.names.validate_names"],
+		# The opportunity's last done action, for the at-risk rule (crm_portal/forecast/log.py).
+		"on_update": "crm_portal.forecast.log.refresh_last_action",
+		"after_delete": "crm_portal.forecast.log.refresh_last_action",
 	},
 	"Contact": {
 		"before_validate": "crm_portal.arguments.checks.validate_document_values",
@@ -178,8 +201,15 @@ doc_events = {
 		],
 	},
 	# The opportunity follows its Quotation and Sales Order (crm_portal/pipeline/quotation.py).
+	# The approval circuit on Frappe's Workflow (crm_portal/pipeline/approval.py): system fields kept, each
+	# state change a transition open to the user, the request assigned, the answer notified.
 	"Quotation": {
-		"validate": "crm_portal.pipeline.quotation.set_approval_flag",
+		"before_validate": "crm_portal.pipeline.approval.before_validate_quotation",
+		"validate": [
+			"crm_portal.pipeline.quotation.set_approval_flag",
+			"crm_portal.pipeline.approval.validate_quotation",
+		],
+		"on_update": "crm_portal.pipeline.approval.on_quotation_update",
 		"after_insert": "crm_portal.pipeline.quotation.on_quotation_insert",
 		"on_update_after_submit": "crm_portal.pipeline.quotation.on_quotation_update_after_submit",
 		"on_cancel": "crm_portal.pipeline.quotation.on_quotation_cancel",
@@ -204,11 +234,29 @@ doc_events = {
 			"crm_portal.write_rules.before_validate",
 		],
 		"validate": ["crm_portal.write_rules.validate", "crm_portal.names.validate_names"],
-		"on_update": "crm_portal.api.board.publish_board_update",
-		"on_trash": "crm_portal.api.board.publish_board_update",
+		# Every move is logged in the same transaction (crm_portal/forecast/log.py).
+		"before_save": "crm_portal.forecast.log.set_stage_since",
+		"on_update": [
+			"crm_portal.api.board.publish_board_update",
+			"crm_portal.forecast.log.on_opportunity_update",
+		],
+		"on_trash": [
+			"crm_portal.api.board.publish_board_update",
+			"crm_portal.forecast.log.on_opportunity_trash",
+		],
+	},
+	# An e-mail on an opportunity's Quotation leaves once it is "Validée" and shows on the opportunity and its
+	# account (crm_portal/pipeline/mission_letter.py).
+	"Communication": {
+		"before_insert": "crm_portal.pipeline.mission_letter.before_communication_insert",
+		"validate": "crm_portal.pipeline.mission_letter.add_timeline_links",
 	},
 	"Sales Order": {
-		"validate": "crm_portal.pipeline.quotation.carry_presales_project",
+		# Made only from a "Validée" quotation (crm_portal/pipeline/approval.py ensure_validated).
+		"validate": [
+			"crm_portal.pipeline.quotation.carry_presales_project",
+			"crm_portal.pipeline.approval.on_sales_order_validate",
+		],
 		"on_submit": "crm_portal.pipeline.quotation.on_sales_order_submit",
 		"on_cancel": "crm_portal.pipeline.quotation.on_sales_order_cancel",
 	},

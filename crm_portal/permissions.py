@@ -26,10 +26,16 @@ def sees_everything(user: str, ptype: str = "read") -> bool:
 
 
 def visible_salespeople(user: str) -> list[str]:
+	# Inside a board read (crm_portal/pipeline/board_queries.py `team_lookups_once`) the team is looked up
+	# once for all its statements.
+	cache = getattr(frappe.local, "crm_visible_salespeople", None)
+	if cache is not None and user in cache:
+		return cache[user]
 	roles = set(frappe.get_roles(user))
-	if "Sales User" in roles:
-		return team_users(user)
-	return [user]
+	people = team_users(user) if "Sales User" in roles else [user]
+	if cache is not None:
+		cache[user] = people
+	return people
 
 
 # DocType -> the field naming the user a record belongs to (besides its creator).
@@ -37,6 +43,8 @@ PERSON_FIELDS = {
 	"CRM Opportunity": "salesperson",
 	"CRM Action": "assigned_to",
 	"CRM Prospect": "account_manager",
+	# The stage-change log: its rows carry their opportunity's owner and salesperson (crm_portal/forecast/log.py).
+	"CRM Stage Change": "salesperson",
 }
 
 

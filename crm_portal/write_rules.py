@@ -22,7 +22,16 @@ from frappe import _
 from crm_portal.permissions import PERSON_FIELDS, PORTAL_ROLE, may_choose_person
 
 SYSTEM_FIELDS = {
-	"CRM Opportunity": ("quotation", "sales_order", "project", "next_action_date"),
+	"CRM Opportunity": (
+		"quotation",
+		"sales_order",
+		"project",
+		"next_action_date",
+		"stage_since",
+		"last_action_on",
+		# its quotation's approval state (crm_portal/pipeline/approval.py)
+		"quotation_state",
+	),
 	"CRM Action": ("completed_on", "recurrence_of", "event", "reminder_sent"),
 	"CRM Prospect": ("customer", "erpnext_prospect"),
 }

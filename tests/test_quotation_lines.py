@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from crm_portal.pipeline.quotation_lines import (
 	MissingItemError,
+	PricedLine,
 	QuotationLine,
+	approval_figures,
 	needs_approval,
 	quotation_lines,
 )
@@ -84,3 +86,31 @@ def test_approval_thresholds(total, discounts, expected):
 
 def test_zero_threshold_switches_the_test_off():
 	assert needs_approval(1e9, [99], 0, None) is False
+
+
+def test_six_percent_on_a_2000_proposal_needs_approval():
+	"""The issue's case, on the line and on the whole document."""
+	on_line = approval_figures([PricedLine(1, 2000, 1880, 6)], 1880)
+	on_document = approval_figures([PricedLine(1, 2000, 2000)], 1880, 6)
+	for amount, discounts in (on_line, on_document):
+		assert amount == 2000
+		assert needs_approval(amount, discounts, 10000, 5) is True
+	assert needs_approval(*approval_figures([PricedLine(1, 2000, 1900, 5)], 1900), 10000, 5) is False
+
+
+def test_amount_is_before_discount():
+	amount, discounts = approval_figures([PricedLine(1, 11000, 10450, 5)], 10450)
+	assert amount == 11000
+	assert needs_approval(amount, discounts, 10000, 5) is True  # 10 450 after discount, 11 000 before
+
+
+def test_a_rate_typed_under_the_list_price_is_a_discount():
+	amount, discounts = approval_figures([PricedLine(2, 1000, 900)], 1800)
+	assert amount == 2000
+	assert max(discounts) == 10
+
+
+def test_lines_without_list_price_count_at_their_rate():
+	amount, discounts = approval_figures([PricedLine(3, 0, 1000)], 3000)
+	assert amount == 3000
+	assert max(discounts) == 0

@@ -60,7 +60,7 @@ def test_shortcuts_and_links_point_at_shipped_reports_and_agreed_pages():
 	assert pages == {"crm-board", "crm-actions", "crm-accounts"}
 	reports = {s["link_to"] for s in WORKSPACE["shortcuts"] if s["type"] == "Report"}
 	reports |= {link["link_to"] for link in WORKSPACE["links"] if link.get("link_type") == "Report"}
-	assert reports == {"Pipeline by Stage", "Wins", "Sales Activity"}
+	assert reports == {"Pipeline by Stage", "Wins", "Sales Activity", "Signature Forecast", "Deals at Risk"}
 	for name in reports:
 		report = record("report", name)
 		assert report["report_type"] == "Script Report" and report["ref_doctype"]

@@ -1,7 +1,9 @@
 """The opportunities Kanban and the signature calendar: what the desk page and the portal read.
 
 Reads go through `frappe.get_list`, so every permission rule (roles, user permissions, the app's
-permission query) applies; figures are aggregated in SQL, one grouped query per figure set."""
+permission query) applies; figures are aggregated in SQL, one grouped query per figure set. For a user
+the rule restricts, each statement is a UNION ALL of the rule's branches, each served by an index
+(crm_portal/pipeline/board_queries.py)."""
 
 import frappe
 from frappe import _
@@ -11,7 +13,8 @@ from crm_portal.accounts import fields as account_fields
 from crm_portal.actions import next_action_state
 from crm_portal.arguments.checks import DATE, MONTH, YEAR, Json, checked_arguments
 from crm_portal.exceptions import StageRequirementsError
-from crm_portal.pipeline import rules
+from crm_portal.forecast import queries as forecast_queries
+from crm_portal.pipeline import board_queries, rules
 from crm_portal.pipeline.periods import PERIODS, add_months, last_day, month_key, month_range, period_bounds
 from crm_portal.teams import scope_users
 from crm_portal.utils import bold_text, check_not_stale, parse_json_arg
@@ -34,7 +37,13 @@ CARD_FIELDS = [
 	"weighted_days",
 	"expected_signature_date",
 	"quotation",
+	# its approval state, the card's badge (crm_portal/pipeline/approval.py)
+	"quotation_state",
 	"next_action_date",
+	# the at-risk flags (crm_portal/forecast/risk.py)
+	"stage_since",
+	"last_action_on",
+	"creation",
 	"contact",
 	"_user_tags",
 	"modified",
@@ -146,31 +155,26 @@ def card_fields() -> list[str]:
 
 def decorate(cards: list[dict]) -> list[dict]:
 	now = now_datetime()
+	risk = forecast_queries.risk_context()  # thresholds read once per call, cached per template
 	for card in cards:
 		card["next_action_state"] = next_action_state(card.get("next_action_date"), now)
+		card["risk"] = forecast_queries.deal_risks(card, risk)
 		card["tags"] = [t for t in (card.pop("_user_tags", None) or "").split(",") if t]
 		card["modified"] = str(card["modified"])
 	return cards
 
 
-def figures(conditions: list, or_filters: list, group_by: str) -> dict[str, dict]:
-	"""count / amount / days (real and weighted) per `group_by` value, in one grouped query."""
-	rows = frappe.get_list(
-		"CRM Opportunity",
-		filters=conditions,
-		or_filters=or_filters,
-		fields=[
-			f"{group_by} as grp",
-			"count(name) as count",
-			"sum(amount) as amount",
-			"sum(days) as days",
-			"sum(weighted_amount) as weighted_amount",
-			"sum(weighted_days) as weighted_days",
-		],
-		group_by=group_by,
-		order_by=None,
-	)
-	return {r.grp: r for r in rows}
+def figures(
+	conditions: list, or_filters: list, group_by: str, branches: list[list] | None = None
+) -> dict[str, dict]:
+	"""count / amount / days (real and weighted) per `group_by` value, in one statement."""
+	return board_queries.figures(conditions, or_filters, group_by, branches or [[]])
+
+
+def branches_of(conditions: list) -> list[list]:
+	"""The rule's branches for the board's conditions (its scope selector narrows them)."""
+	scope = next((c[2] for c in conditions if c[0] == "salesperson" and c[1] == "in"), None)
+	return board_queries.rule_branches(scope)
 
 
 def shown(row: dict | None, weighted: bool) -> dict:
@@ -197,12 +201,18 @@ def get_board(
 ) -> dict:
 	"""Columns (open stages) with their figures and first cards, the summary and the signed proposals."""
 	frappe.has_permission("CRM Opportunity", "read", throw=True)
+	with board_queries.team_lookups_once():
+		return _get_board(portfolio, template, scope, weighted, search, filters, sort, page_length)
+
+
+def _get_board(portfolio, template, scope, weighted, search, filters, sort, page_length) -> dict:
 	board = resolve_board(portfolio, template)
 	weighted = bool(cint(weighted))
 	page_length = min(max(cint(page_length), 1), MAX_PAGE)
 	if sort not in SORTS:
 		frappe.throw(_("Unknown sort {0}").format(bold_text(sort)))
 	conditions, or_filters = build_filters(board, scope, search, filters)
+	branches = branches_of(conditions)
 	open_conditions = [*conditions, ["status", "=", rules.OPEN]]
 	stages = frappe.get_all(
 		"CRM Stage",
@@ -210,10 +220,18 @@ def get_board(
 		fields=["name", "stage_name", "stage_type", "position", "color", "probability", "creates_quotation"],
 		order_by="position asc, name asc",
 	)
-	per_stage = figures(open_conditions, or_filters, "stage")
+	per_stage = figures(open_conditions, or_filters, "stage", branches)
+	# a portfolio may weight its board with the learned stage-to-win rates (crm_portal/forecast)
+	learned = weighted and forecast_queries.apply_learned_weights(per_stage, board["portfolios"])
 	open_stages = [s for s in stages if s.stage_type == rules.OPEN]
 	cards = get_cards_of_stages(
-		open_conditions, or_filters, board["portfolios"], [s.name for s in open_stages], sort, page_length
+		open_conditions,
+		or_filters,
+		board["portfolios"],
+		[s.name for s in open_stages],
+		sort,
+		page_length,
+		branches,
 	)
 	columns = []
 	for stage in open_stages:
@@ -234,6 +252,7 @@ def get_board(
 		"grouping": board["grouping"],
 		"can_create": not board["grouping"] and bool(frappe.has_permission("CRM Opportunity", "create")),
 		"weighted": weighted,
+		"learned_weights": bool(learned),
 		"columns": columns,
 		"closed_stages": [s for s in stages if s.stage_type != rules.OPEN],
 		"summary": summary,
@@ -263,63 +282,53 @@ def board_settings() -> dict:
 
 
 def get_cards_of_stages(
-	conditions: list, or_filters: list, portfolios: list[str], stages: list[str], sort: str, page_length: int
+	conditions: list,
+	or_filters: list,
+	portfolios: list[str],
+	stages: list[str],
+	sort: str,
+	page_length: int,
+	branches: list[list] | None = None,
 ) -> list:
-	"""The first page of every column in one round trip: a UNION ALL of one page per (portfolio, stage),
-	each built by frappe.get_list (run=0 returns its SQL with values escaped and permission conditions
-	included) so each page is an index range read of the board index with its own LIMIT. A grouping's
-	pages are then merged per stage in the same order and cut to the page length."""
+	"""The first page of every column in one round trip: a UNION ALL of one page per stage, each the
+	union of one part per (portfolio, branch of the rule), each part built by frappe.get_list (run=0
+	returns its SQL with values escaped and permission conditions included) so each is an index range
+	read with its own LIMIT; the union is ordered again and cut to the page length in SQL."""
 	if not stages or not portfolios:
 		return []
 	others = [c for c in conditions if c[0] != "portfolio"]
-	pages = [
-		frappe.get_list(
-			"CRM Opportunity",
-			filters=[*others, ["portfolio", "=", portfolio], ["stage", "=", stage]],
-			or_filters=or_filters,
-			fields=card_fields(),
-			order_by=f"{SORTS[sort]}, name desc",
-			page_length=page_length,
-			run=0,
+	fields = card_fields()
+	return decorate(
+		board_queries.pages(
+			[
+				board_queries.page_sql(
+					[*others, ["stage", "=", stage]],
+					or_filters,
+					fields,
+					f"{SORTS[sort]}, name desc",
+					0,
+					page_length,
+					branches or [[]],
+					splits=[[["portfolio", "=", portfolio]] for portfolio in portfolios],
+				)
+				for stage in stages
+			]
 		)
-		for portfolio in portfolios
-		for stage in stages
-	]
-	cards = frappe.db.sql(" union all ".join(f"({page})" for page in pages), as_dict=True)
-	if len(portfolios) > 1:
-		cards = merge_pages(cards, sort, page_length)
-	return decorate(cards)
-
-
-def merge_pages(cards: list[dict], sort: str, page_length: int) -> list[dict]:
-	"""Order each stage's cards as the SQL ORDER BY does (NULLs first ascending, last descending;
-	ties by name descending) and keep the first page."""
-	field, direction = SORTS[sort].split()
-	cards = sorted(cards, key=lambda c: c["name"], reverse=True)
-	cards.sort(
-		key=lambda c: (c[field] is not None, c[field] if c[field] is not None else 0),
-		reverse=direction == "desc",
 	)
-	per_stage: dict[str, list] = {}
-	for card in cards:
-		page = per_stage.setdefault(card["stage"], [])
-		if len(page) < page_length:
-			page.append(card)
-	return [card for page in per_stage.values() for card in page]
 
 
 def get_cards(
 	conditions: list, or_filters: list, stage: str, sort: str, start: int, page_length: int
 ) -> list:
 	return decorate(
-		frappe.get_list(
-			"CRM Opportunity",
-			filters=[*conditions, ["stage", "=", stage]],
-			or_filters=or_filters,
-			fields=card_fields(),
-			order_by=f"{SORTS[sort]}, name desc",
-			start=start,
-			page_length=page_length,
+		board_queries.page(
+			[*conditions, ["stage", "=", stage]],
+			or_filters,
+			card_fields(),
+			f"{SORTS[sort]}, name desc",
+			start,
+			page_length,
+			branches_of(conditions),
 		)
 	)
 
@@ -340,18 +349,19 @@ def get_column_cards(
 ) -> list[dict]:
 	"""The next page of one column ("load more")."""
 	frappe.has_permission("CRM Opportunity", "read", throw=True)
-	board = resolve_board(portfolio, template)
-	if sort not in SORTS:
-		frappe.throw(_("Unknown sort {0}").format(bold_text(sort)))
-	conditions, or_filters = build_filters(board, scope, search, filters)
-	return get_cards(
-		[*conditions, ["status", "=", rules.OPEN]],
-		or_filters,
-		stage,
-		sort,
-		max(cint(start), 0),
-		min(max(cint(page_length), 1), MAX_PAGE),
-	)
+	with board_queries.team_lookups_once():
+		board = resolve_board(portfolio, template)
+		if sort not in SORTS:
+			frappe.throw(_("Unknown sort {0}").format(bold_text(sort)))
+		conditions, or_filters = build_filters(board, scope, search, filters)
+		return get_cards(
+			[*conditions, ["status", "=", rules.OPEN]],
+			or_filters,
+			stage,
+			sort,
+			max(cint(start), 0),
+			min(max(cint(page_length), 1), MAX_PAGE),
+		)
 
 
 @frappe.whitelist()
@@ -406,19 +416,20 @@ def get_archives(
 	frappe.has_permission("CRM Opportunity", "read", throw=True)
 	if status not in (rules.WON, rules.LOST):
 		frappe.throw(_("Archives list won or lost opportunities"))
-	board = resolve_board(portfolio, template)
-	conditions, or_filters = build_filters(board, scope, search, None)
-	return decorate(
-		frappe.get_list(
-			"CRM Opportunity",
-			filters=[*conditions, ["status", "=", status]],
-			or_filters=or_filters,
-			fields=[*CARD_FIELDS, "signed_on", "lost_on", "lost_reason"],
-			order_by=("signed_on desc" if status == rules.WON else "lost_on desc") + ", modified desc",
-			start=max(cint(start), 0),
-			page_length=min(max(cint(page_length), 1), MAX_PAGE),
+	with board_queries.team_lookups_once():
+		board = resolve_board(portfolio, template)
+		conditions, or_filters = build_filters(board, scope, search, None)
+		return decorate(
+			board_queries.page(
+				[*conditions, ["status", "=", status]],
+				or_filters,
+				[*CARD_FIELDS, "signed_on", "lost_on", "lost_reason"],
+				("signed_on desc" if status == rules.WON else "lost_on desc") + ", modified desc, name desc",
+				max(cint(start), 0),
+				min(max(cint(page_length), 1), MAX_PAGE),
+				branches_of(conditions),
+			)
 		)
-	)
 
 
 # --- signature calendar ---------------------------------------------------------------------------
@@ -443,6 +454,25 @@ def get_calendar(
 	"""Open opportunities by expected signature month: a "no date" column, then `months` months.
 	`all_portfolios`: every portfolio the user reads ("Tous portefeuilles confondus", no creation)."""
 	frappe.has_permission("CRM Opportunity", "read", throw=True)
+	with board_queries.team_lookups_once():
+		return _get_calendar(
+			year,
+			month,
+			months,
+			portfolio,
+			template,
+			scope,
+			weighted,
+			search,
+			filters,
+			page_length,
+			all_portfolios,
+		)
+
+
+def _get_calendar(
+	year, month, months, portfolio, template, scope, weighted, search, filters, page_length, all_portfolios
+) -> dict:
 	year, month, months = cint(year), cint(month), min(max(cint(months), 1), 12)
 	if not 1 <= month <= 12 or not 1900 <= year <= 9999:
 		frappe.throw(_("Invalid month {0}-{1}").format(bold_text(year), bold_text(month)))
@@ -451,6 +481,7 @@ def get_calendar(
 	page_length = min(max(cint(page_length), 1), MAX_PAGE)
 	conditions, or_filters = build_filters(board, scope, search, filters)
 	conditions.append(["status", "=", rules.OPEN])
+	branches = branches_of(conditions)
 	span = month_range(year, month, months)
 	first, last = (span[0][0], span[0][1]), span[-1]
 	window = [
@@ -459,36 +490,40 @@ def get_calendar(
 	]
 	# Grouped by date (get_list allows no expression in GROUP BY), then summed per month here.
 	per_month: dict[str, dict] = {}
-	for day, row in figures([*conditions, *window], or_filters, "expected_signature_date").items():
+	for day, row in figures([*conditions, *window], or_filters, "expected_signature_date", branches).items():
 		total = per_month.setdefault(month_key(getdate(day)), {})
 		for key in ("count", "amount", "days", "weighted_amount", "weighted_days"):
 			total[key] = flt(total.get(key)) + flt(row.get(key))
-	no_date = figures([*conditions, ["expected_signature_date", "is", "not set"]], or_filters, "status")
+	no_date = figures(
+		[*conditions, ["expected_signature_date", "is", "not set"]], or_filters, "status", branches
+	)
 	columns = [
 		{
 			"key": None,
 			"label": _("No date"),
 			**shown(no_date.get(rules.OPEN), weighted),
 			"cards": decorate(
-				frappe.get_list(
-					"CRM Opportunity",
-					filters=[*conditions, ["expected_signature_date", "is", "not set"]],
-					or_filters=or_filters,
-					fields=card_fields(),
-					order_by="modified desc",
-					page_length=page_length,
+				board_queries.page(
+					[*conditions, ["expected_signature_date", "is", "not set"]],
+					or_filters,
+					card_fields(),
+					"modified desc, name desc",
+					0,
+					page_length,
+					branches,
 				)
 			),
 		}
 	]
 	cards = decorate(
-		frappe.get_list(
-			"CRM Opportunity",
-			filters=[*conditions, *window],
-			or_filters=or_filters,
-			fields=card_fields(),
-			order_by="expected_signature_date asc, name asc",
-			page_length=page_length * months,
+		board_queries.page(
+			[*conditions, *window],
+			or_filters,
+			card_fields(),
+			"expected_signature_date asc, name asc",
+			0,
+			page_length * months,
+			branches,
 		)
 	)
 	for y, m in span:

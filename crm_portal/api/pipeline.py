@@ -249,7 +249,7 @@ def get_stage_history(opportunity: str) -> list[dict]:
 	Frappe records because the DocType tracks changes)."""
 	frappe.get_doc("CRM Opportunity", opportunity).check_permission("read")
 	stage_names = dict(frappe.get_all("CRM Stage", fields=["name", "stage_name"], as_list=True))
-	return [
+	history = [
 		{
 			"user": user,
 			"on": on,
@@ -260,10 +260,26 @@ def get_stage_history(opportunity: str) -> list[dict]:
 		}
 		for user, on, old, new in stage_moves(opportunity)
 	]
+	# The approval steps of its quotation (crm_portal/pipeline/approval.py), after the moves of their time.
+	for user, on, old, new in stage_moves(opportunity, "quotation_state"):
+		history.append(
+			{
+				"user": user,
+				"on": on,
+				"from_stage": None,
+				"from_stage_name": None,
+				"to_stage": None,
+				"to_stage_name": None,
+				"quotation_state_from": old,
+				"quotation_state_to": new,
+			}
+		)
+	history.sort(key=lambda step: step["on"])
+	return history
 
 
-def stage_moves(opportunity: str) -> list[tuple[str, str, str | None, str | None]]:
-	"""(user, when, from stage, to stage) of each stage change, oldest first."""
+def stage_moves(opportunity: str, field: str = "stage") -> list[tuple[str, str, str | None, str | None]]:
+	"""(user, when, from stage, to stage) of each stage change (or of `field`), oldest first."""
 	versions = frappe.get_all(
 		"Version",
 		filters={"ref_doctype": "CRM Opportunity", "docname": opportunity},
@@ -273,7 +289,7 @@ def stage_moves(opportunity: str) -> list[tuple[str, str, str | None, str | None
 	moves = []
 	for version in versions:
 		for fieldname, old, new in frappe.parse_json(version.data).get("changed") or []:
-			if fieldname == "stage":
+			if fieldname == field:
 				moves.append((version.owner, str(version.creation), old, new))
 	return moves
 

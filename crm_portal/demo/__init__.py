@@ -8,6 +8,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.utils import add_days, add_months, get_last_day, today
 from frappe.utils.password import update_password
 
+from crm_portal.demo import history
 from crm_portal.setup.erpnext_setup import SERVICE_ITEM_CODE, ensure_setup_complete
 
 USERS = {
@@ -124,6 +125,9 @@ def load() -> None:
 	for account, spec in ACCOUNTS.items():
 		ensure_customer_with_contact(account, *spec["contact"])
 	ensure_opportunities()
+	created = history.load_history(PORTFOLIO, TEMPLATE, SALESPERSON, LOST_REASONS)
+	if created:
+		print(f"crm_portal demo history: {created} deals over {history.MONTHS} months")
 	print("crm_portal demo data loaded")  # `bench execute` commits; a test's rollback undoes it
 
 

@@ -13,7 +13,13 @@ from frappe.utils import flt, getdate, today
 
 from crm_portal.accounts.fields import prospect_to_customer_values
 from crm_portal.pipeline import rules
-from crm_portal.pipeline.quotation_lines import MissingItemError, needs_approval, quotation_lines
+from crm_portal.pipeline.quotation_lines import (
+	MissingItemError,
+	PricedLine,
+	approval_figures,
+	needs_approval,
+	quotation_lines,
+)
 from crm_portal.pipeline.stages import get_stage_of_type
 from crm_portal.utils import bold_text
 
@@ -258,14 +264,29 @@ def save_from_sales_document(opportunity) -> None:
 
 
 def set_approval_flag(quotation, method=None) -> None:
-	"""Quotation validate: mark quotations over the settings' thresholds, for an admin's Workflow."""
+	"""Quotation validate (after ERPNext's totals): mark quotations over the settings' thresholds, amount
+	before discount and taxes in the company currency; the approval workflow reads the flag
+	(crm_portal/pipeline/approval.py)."""
 	if not quotation.get(LINK_FIELD):
 		return
 	settings = frappe.get_cached_doc("CRM Portal Settings")
+	amount, discounts = approval_figures(
+		[
+			PricedLine(
+				flt(row.qty),
+				flt(row.base_price_list_rate),
+				flt(row.base_rate),
+				flt(row.discount_percentage),
+			)
+			for row in quotation.items
+		],
+		flt(quotation.base_net_total),
+		flt(quotation.additional_discount_percentage),
+	)
 	quotation.crm_needs_approval = int(
 		needs_approval(
-			flt(quotation.grand_total),
-			[flt(row.discount_percentage) for row in quotation.items],
+			amount,
+			discounts,
 			flt(settings.approval_amount_threshold),
 			flt(settings.approval_discount_threshold),
 		)

@@ -70,3 +70,32 @@ def needs_approval(
 	if amount_threshold and total > amount_threshold:
 		return True
 	return bool(discount_threshold) and any((d or 0) > discount_threshold for d in discounts)
+
+
+@dataclass(frozen=True)
+class PricedLine:
+	"""A quotation line as ERPNext priced it (company currency): quantity, list price, sold rate and the
+	discount typed on the line."""
+
+	qty: float
+	price_list_rate: float
+	rate: float
+	discount_percentage: float = 0
+
+
+def approval_figures(
+	lines: Iterable[PricedLine], net_total: float, document_discount: float | None = None
+) -> tuple[float, list[float]]:
+	"""(amount before discount, discounts in %) that `needs_approval` judges. The amount is quantity x list
+	price (the sold rate where the line has no list price), before any discount and before taxes, so a
+	discount cannot bring a large proposal under the amount threshold. The discounts are each line's (typed,
+	or list price -> rate), the document's, and the overall one from that amount to the net total."""
+	lines = list(lines)
+	gross = sum((line.qty or 0) * max(line.price_list_rate or 0, line.rate or 0) for line in lines)
+	discounts = [float(document_discount or 0)]
+	for line in lines:
+		implied = (1 - (line.rate or 0) / line.price_list_rate) * 100 if line.price_list_rate else 0
+		discounts.append(max(float(line.discount_percentage or 0), round(implied, 6)))
+	if gross > 0:
+		discounts.append(round((1 - (net_total or 0) / gross) * 100, 6))
+	return round(gross, 2), discounts

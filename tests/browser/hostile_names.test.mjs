@@ -560,7 +560,11 @@ async function portal(stamp) {
 	} finally {
 		for (const record of created) {
 			await api?.("crm_portal.api.actions.delete_action", { name: record.action }).catch(() => {});
-			await api?.("frappe.client.delete", { doctype: "CRM Opportunity", name: record.opportunity }).catch(() => {});
+			// a portal user may not delete: the deal is closed as lost, so runs do not pile cards on the demo board
+			await api?.("crm_portal.api.pipeline.mark_lost", {
+				opportunity: record.opportunity,
+				lost_reason: "Projet abandonné",
+			}).catch(() => {});
 		}
 		await close();
 	}

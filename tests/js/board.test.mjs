@@ -9,6 +9,7 @@ import {
 	findCard,
 	mergeDialogValues,
 	moveCard,
+	quotationBadge,
 	removeCard,
 	requirementSteps,
 	runSteps,
@@ -202,4 +203,26 @@ test("a cancel hands back the answers given so far, and they prefill the next at
 	);
 	assert.deepEqual(prefills[0], { opportunity__crm_bu: "Audit" }, "the 1st dialog opens with them");
 	assert.deepEqual(prefills[1], {}, "nothing invented for the 2nd");
+});
+
+test("quotation badge: no quotation, no badge", () => {
+	assert.equal(quotationBadge({ name: "OPP-1" }), null);
+	assert.equal(quotationBadge({ name: "OPP-1", quotation: "", quotation_state: "Validée" }), null);
+});
+
+test("quotation badge: D and the mark of each approval state", () => {
+	const badge = (state) => quotationBadge({ quotation: "SAL-QTN-1", quotation_state: state });
+	assert.deepEqual(badge("Brouillon"), { text: "D", key: "draft", state: "Brouillon" });
+	assert.deepEqual(badge("À valider"), { text: "D ?", key: "pending", state: "À valider" });
+	assert.deepEqual(badge("Validée"), { text: "D ✓", key: "approved", state: "Validée" });
+	assert.deepEqual(badge("Refusée"), { text: "D ✗", key: "refused", state: "Refusée" });
+});
+
+test("quotation badge: a quotation outside the circuit is a plain D", () => {
+	assert.deepEqual(quotationBadge({ quotation: "SAL-QTN-2" }), { text: "D", key: "none", state: "" });
+	assert.deepEqual(quotationBadge({ quotation: "SAL-QTN-2", quotation_state: "Autre" }), {
+		text: "D",
+		key: "none",
+		state: "",
+	});
 });

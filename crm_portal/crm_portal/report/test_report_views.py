@@ -1,4 +1,4 @@
-"""The three CRM reports as the desk runs them (frappe.desk.query_report.run: the report's roles, the
+"""The CRM reports as the desk runs them (frappe.desk.query_report.run: the report's roles, the
 permission filtering of Link columns), with their default filters, for a Sales User and a Sales
 Manager; and their totals against the board and the actions feed for the same scope."""
 
@@ -29,6 +29,8 @@ REPORTS = {
 	"Wins": "wins",
 	"Pipeline by Stage": "pipeline_by_stage",
 	"Sales Activity": "sales_activity",
+	"Signature Forecast": "signature_forecast",
+	"Deals at Risk": "deals_at_risk",
 }
 # the default values the reports' .js files use, as the desk computes them
 JS_DEFAULTS = {
@@ -185,3 +187,98 @@ class TestReportViews(FrappeTestCase):
 		late = names.index(frappe._("Late"))
 		self.assertEqual(chart["colors"][late], "red")
 		self.assertNotIn(chart["colors"][late], ("green", "#28a745"))
+
+
+class TestForecastReportViews(FrappeTestCase):
+	"""Prévisions de signature and Affaires à risque, default views and drill-down, per role."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.team = team = make_team()
+		a, b = team.customer_a, team.customer_b
+		today = nowdate()
+		cls.now_open = make_opportunity(team, LEAD, "ident", 10000, a, expected_signature_date=today)
+		cls.late = make_opportunity(
+			team, MEMBER, "qualif", 7000, b, expected_signature_date=add_days(today, -20)
+		)  # overdue: at risk, and counted in this month
+		cls.later = make_opportunity(
+			team, LEAD, "prop", 26000, a, expected_signature_date=add_months(today, 14)
+		)  # beyond six months
+		cls.outsider = make_opportunity(team, OUTSIDER, "ident", 3000, b, expected_signature_date=today)
+		cls.won = [
+			make_opportunity(team, LEAD, "won", 4500, a, signed_on=today),
+			make_opportunity(team, MEMBER, "won", 1500, b, signed_on=today),
+		]
+
+	def run_as(self, as_user: str, report: str, **filters) -> dict:
+		with self.set_user(as_user):
+			return run(report, filters={**default_filters(report), **filters})
+
+	def test_default_views_run_for_each_role(self):
+		for user in (LEAD, MEMBER, OUTSIDER, BOSS):
+			with self.subTest(user=user):
+				result = self.run_as(user, "Signature Forecast")
+				self.assertTrue(result["columns"])
+				months = [r for r in result["result"] if not r.get("is_total_row")]
+				self.assertEqual(len(months), 6, "six months from this one")
+				self.assertEqual(months[0]["month"], nowdate()[:7])
+				self.assertTrue(result["result"][-1].get("is_total_row"))
+				self.assertTrue(result["chart"]["data"]["datasets"])
+				at_risk = self.run_as(user, "Deals at Risk")
+				self.assertTrue(at_risk["columns"])
+
+	def test_forecast_figures_follow_the_scope_and_the_walls(self):
+		month = nowdate()[:7]
+		for user, signed, open_deals in (
+			(BOSS, 6000, {self.now_open.name, self.late.name, self.outsider.name}),
+			(LEAD, 6000, {self.now_open.name, self.late.name}),
+			(MEMBER, 1500, {self.late.name}),
+		):
+			with self.subTest(user=user):
+				rows = self.run_as(user, "Signature Forecast", portfolio=self.team.portfolio)["result"]
+				first = rows[0]
+				self.assertEqual(first["month"], month)
+				self.assertEqual(first["signed"], signed, "what is signed this month")
+				self.assertEqual(first["deals"], len(open_deals))
+				self.assertLessEqual(first["p10"], first["expected"])
+				self.assertLessEqual(first["expected"], first["p90"])
+				self.assertLessEqual(first["expected"], sum(o.amount for o in self.open_of(open_deals)))
+				self.assertGreater(first["expected"], 0)
+				self.assertEqual(
+					sum(r["deals"] for r in rows[:-1]), len(open_deals), "the 14-month one is out"
+				)
+				# drill-down: the month's link opens its deals
+				deals = self.run_as(user, "Signature Forecast", portfolio=self.team.portfolio, month=month)[
+					"result"
+				]
+				opened = {d["opportunity"] for d in deals if d["status"] == frappe._("Open")}
+				self.assertEqual(opened, open_deals)
+				signed_rows = [d for d in deals if d["status"] == frappe._("Won")]
+				self.assertEqual(sum(d["amount"] for d in signed_rows), signed)
+				self.assertAlmostEqual(
+					sum(d["expected"] for d in deals if d["status"] == frappe._("Open")),
+					first["expected"],
+					places=1,
+				)
+				for deal in deals:
+					self.assertLessEqual(deal["expected"], deal["amount"])
+
+	def open_of(self, names):
+		return [o for o in (self.now_open, self.late, self.later, self.outsider) if o.name in names]
+
+	def test_deals_at_risk_lists_the_overdue_deal_with_its_reason(self):
+		for user in (BOSS, LEAD, MEMBER):
+			with self.subTest(user=user):
+				result = self.run_as(user, "Deals at Risk", portfolio=self.team.portfolio)
+				rows = {r["opportunity"]: r for r in result["result"]}
+				self.assertIn(self.late.name, rows)
+				self.assertIn(frappe._("Expected signature date passed"), rows[self.late.name]["reasons"])
+				self.assertNotIn(self.later.name, rows, "not late, just created")
+		rows = self.run_as(OUTSIDER, "Deals at Risk", portfolio=self.team.portfolio)["result"]
+		self.assertNotIn(self.late.name, {r["opportunity"] for r in rows}, "another team's deal")
+
+	def test_bad_filters_are_refused(self):
+		for filters in ({"months": 0}, {"months": 99}, {"month": "2026-13"}, {"scope": "everyone"}):
+			with self.subTest(filters=filters), self.assertRaises(frappe.ValidationError):
+				self.run_as(BOSS, "Signature Forecast", portfolio=self.team.portfolio, **filters)

@@ -235,3 +235,53 @@ frappe.ui.form.on("CRM Opportunity", {
 		},
 	});
 })();
+
+// The approval of the opportunity's proposal (crm_portal/pipeline/mission_letter.py get_quotation_approval):
+// who must approve it and since when, or why it was refused; once it is "Validée", "Envoyer la lettre de
+// mission" opens the Quotation's e-mail composer with the letter attached (public/js/quotation.js).
+(() => {
+	const API = "crm_portal.pipeline.mission_letter.";
+	const esc = (value) => frappe.utils.escape_html(value === null || value === undefined ? "" : String(value));
+
+	function approval_message(approval) {
+		if (approval.workflow_state === "À valider") {
+			const approver = approval.approver_name || approval.crm_approver || approval.crm_approver_role || "";
+			return [
+				__("Proposal {0} to be approved by {1} since {2}", [
+					esc(approval.name),
+					esc(approver),
+					esc(frappe.datetime.str_to_user(approval.crm_approval_requested_on || "")),
+				]),
+				"orange",
+			];
+		}
+		if (approval.workflow_state === "Refusée") {
+			return [__("Proposal {0} refused: {1}", [esc(approval.name), esc(approval.crm_refusal_reason || "")]), "red"];
+		}
+		if (approval.workflow_state === "Validée") {
+			return [__("Proposal {0} approved", [esc(approval.name)]), "green"];
+		}
+		return [null, null];
+	}
+
+	async function show_approval(frm) {
+		if (frm.is_new() || !frm.doc.quotation) return;
+		const approval = await frappe.xcall(API + "get_quotation_approval", { opportunity: frm.doc.name }, "GET");
+		if (!approval || frm.doc.quotation !== approval.name) return;
+		const [message, color] = approval_message(approval);
+		// the form's message area: a closed deal's says why it is locked (above), an open one's the approval
+		if (message && frm.doc.status === "Open") frm.dashboard.set_headline_alert(message, color);
+		if (approval.can_send_letter) {
+			frm.add_custom_button(__("Send the mission letter"), () => {
+				frappe.crm_portal_mission_letter = approval.name;
+				frappe.set_route("Form", "Quotation", approval.name);
+			});
+		}
+	}
+
+	frappe.ui.form.on("CRM Opportunity", {
+		refresh(frm) {
+			show_approval(frm).catch((error) => console.error(error));
+		},
+	});
+})();

@@ -520,3 +520,7 @@ def on_doctype_update():
 		"CRM Opportunity", ["portfolio", "status", "expected_signature_date"], "calendar_index"
 	)
 	frappe.db.add_index("CRM Opportunity", ["salesperson", "status", "signed_on"], "signed_index")
+	# The salesperson and owner branches of the permission rule (crm_portal/pipeline/board_queries.py).
+	from crm_portal.pipeline.board_queries import add_indexes
+
+	add_indexes()

@@ -2,12 +2,14 @@
 // render_*() methods and server calls. DOM-free parts live in ../logic/*.mjs (tested with node).
 // Every value that comes from a record goes through esc() before it reaches the HTML.
 
-import { columnHeader, formatAmountShort, formatDays } from "../logic/formatting.mjs";
+import { columnHeader, formatAmount, formatAmountShort, formatDays } from "../logic/formatting.mjs";
+import { chartModel, forecastTotals, isEmptyForecast, riskReasons, shortMonthLabel } from "../logic/forecast.mjs";
 import {
 	appendCards,
 	compactValues,
 	findCard,
 	moveCard,
+	quotationBadge,
 	removeCard,
 	snapshot,
 } from "../logic/board.mjs";
@@ -24,6 +26,8 @@ import {
 const API = "crm_portal.api.board.";
 const PIPELINE = "crm_portal.api.pipeline.";
 const ACTIONS = "crm_portal.api.actions.";
+const FORECAST = "crm_portal.api.forecast.";
+const FORECAST_MONTHS = 6;
 const DOCTYPE = "CRM Opportunity";
 const CALENDAR_MONTHS = 4;
 const PAGE_LENGTH = 20;
@@ -378,8 +382,11 @@ export class CrmBoard {
 			.join("");
 		const tags = (card.tags || []).map((t) => `<span class="crm-tag">${esc(t)}</span>`).join("");
 		const salesperson = frappe.user.full_name ? frappe.user.full_name(card.salesperson) : card.salesperson;
+		const risks = riskReasons(card.risk, this.risk_labels());
+		const risk_title = risks.join(" · ");
 		return `
-			<div class="crm-card" draggable="true" data-name="${esc(card.name)}">
+			<div class="crm-card${risks.length ? " at-risk" : ""}" draggable="true" data-name="${esc(card.name)}">
+				${risks.length ? `<span class="crm-risk-flag" title="${esc(risk_title)}" aria-label="${esc(risk_title)}">⚑</span>` : ""}
 				<div class="crm-card-account">${esc(card.account_name || card.account)}</div>
 				<a class="crm-card-title" href="/app/crm-opportunity/${encodeURIComponent(card.name)}">${esc(card.title)}</a>
 				<div class="crm-card-salesperson text-muted">${esc(salesperson)}</div>
@@ -389,9 +396,34 @@ export class CrmBoard {
 					<button class="crm-action-state ${esc(state)}" title="${esc(state_title)}" aria-label="${esc(state_title)}"></button>
 					<span class="crm-card-days">${esc(formatDays(figures.days))}</span>
 					<span class="crm-card-amount">${esc(formatAmountShort(figures.amount))}</span>
-					${card.quotation ? `<span class="crm-quotation-badge" title="${esc(card.quotation)}">${esc(__("Quotation"))}</span>` : ""}
+					${this.quotation_badge_html(card)}
 				</div>
 			</div>`;
+	}
+
+	/** What a card's risk flag says (its title), per code of crm_portal.api.board.decorate. */
+	risk_labels() {
+		return {
+			overdue: __("Expected signature date passed"),
+			no_action: __("No recent action"),
+			stuck: __("In this stage for longer than usual"),
+		};
+	}
+
+	/** The card's quotation badge: "D" and its approval state (letter mark, colour, title). */
+	quotation_badge_html(card) {
+		const badge = quotationBadge(card);
+		if (!badge) return "";
+		const titles = {
+			draft: __("Quotation {0}: draft", [card.quotation]),
+			pending: __("Quotation {0}: to be approved", [card.quotation]),
+			approved: __("Quotation {0}: approved", [card.quotation]),
+			refused: __("Quotation {0}: refused", [card.quotation]),
+			none: __("Quotation {0}", [card.quotation]),
+		};
+		return `<span class="crm-quotation-badge ${esc(badge.key)}" data-state="${esc(badge.state)}" title="${esc(
+			titles[badge.key]
+		)}" aria-label="${esc(titles[badge.key])}">${esc(badge.text)}</span>`;
 	}
 
 	render_side() {
@@ -427,6 +459,7 @@ export class CrmBoard {
 				</div>`;
 		}
 		if (this.view === "board") {
+			html += `<div class="crm-side-block crm-forecast"></div>`;
 			html += `
 				<div class="crm-side-block crm-archives">
 					<div class="crm-side-title">${esc(__("Archives"))}</div>
@@ -436,6 +469,100 @@ export class CrmBoard {
 		}
 		$side.html(html);
 		$side.find("[data-archive]").on("click", (e) => this.open_archives($(e.currentTarget).attr("data-archive")));
+		if (this.view === "board") this.load_forecast();
+	}
+
+	// --- signature forecast (right-hand panel) -----------------------------------------------------
+
+	/** The forecast of the portfolio (or template grouping) shown, for the scope chosen; drawn when it
+	 * arrives (the board does not wait for it). */
+	async load_forecast() {
+		const $block = this.$body.find(".crm-forecast");
+		const { portfolio, template, scope } = this.board_args();
+		const token = (this.forecast_token = (this.forecast_token || 0) + 1);
+		$block.html(this.forecast_frame(`<div class="text-muted small">${esc(__("Loading…"))}</div>`));
+		try {
+			const forecast = await call(FORECAST + "get_forecast", {
+				...(template ? { template } : { portfolio }),
+				scope,
+				months: FORECAST_MONTHS,
+			});
+			if (token !== this.forecast_token) return;
+			this.forecast = forecast;
+			this.$body.find(".crm-forecast").html(this.forecast_frame(this.forecast_html(forecast)));
+		} catch (error) {
+			if (token !== this.forecast_token) return;
+			this.$body
+				.find(".crm-forecast")
+				.html(this.forecast_frame(`<div class="text-muted small">${esc(serverMessage(error) || __("The forecast could not be loaded"))}</div>`));
+		}
+	}
+
+	forecast_frame(inner) {
+		const report = `/app/query-report/${encodeURIComponent("Signature Forecast")}`;
+		return `
+			<div class="crm-side-title">
+				${esc(__("Signature forecast"))}
+				<a class="crm-forecast-report small" href="${report}">${esc(__("Report"))}</a>
+			</div>
+			${inner}`;
+	}
+
+	forecast_html(forecast) {
+		const months = forecast?.months || [];
+		if (isEmptyForecast(months)) {
+			return `<div class="text-muted small">${esc(__("No open deal expected to be signed in the next months."))}</div>`;
+		}
+		const symbol = forecast.currency ? get_currency_symbol(forecast.currency) || "€" : "€";
+		const lang = frappe.boot.lang || "fr";
+		const model = chartModel(months, { width: 220, height: 110, bottom: 16, gap: 6 });
+		const amount = (value) => formatAmountShort(value, symbol);
+		const groups = model.groups
+			.map((g) => {
+				const label = shortMonthLabel(g.month, lang);
+				const title = __("{0}: expected {1} (P10 {2} – P90 {3}), signed {4}", [
+					label,
+					amount(g.expected),
+					amount(g.low),
+					amount(g.high),
+					amount(g.signed),
+				]);
+				const w = g.whisker;
+				const cap = Math.min(6, g.expectedBar.width);
+				return `<g class="crm-forecast-month" data-month="${esc(g.month)}">
+					<title>${esc(title)}</title>
+					<rect class="signed" x="${g.signedBar.x}" y="${g.signedBar.y}" width="${g.signedBar.width}" height="${g.signedBar.height}"></rect>
+					<rect class="expected" x="${g.expectedBar.x}" y="${g.expectedBar.y}" width="${g.expectedBar.width}" height="${g.expectedBar.height}"></rect>
+					<line class="range" x1="${w.x}" x2="${w.x}" y1="${w.y1}" y2="${w.y2}"></line>
+					<line class="range" x1="${w.x - cap / 2}" x2="${w.x + cap / 2}" y1="${w.y1}" y2="${w.y1}"></line>
+					<line class="range" x1="${w.x - cap / 2}" x2="${w.x + cap / 2}" y1="${w.y2}" y2="${w.y2}"></line>
+					<text x="${g.center}" y="${model.height - 3}" text-anchor="middle">${esc(label)}</text>
+				</g>`;
+			})
+			.join("");
+		const totals = forecastTotals(months);
+		const rows = model.groups
+			.map(
+				(g) => `<div class="crm-forecast-row" data-month="${esc(g.month)}">
+					<span>${esc(shortMonthLabel(g.month, lang))}</span>
+					<span class="crm-forecast-expected">${esc(amount(g.expected))}</span>
+					<span class="text-muted">${esc(amount(g.low))}–${esc(amount(g.high))}</span>
+				</div>`
+			)
+			.join("");
+		return `
+			<svg class="crm-forecast-chart" viewBox="0 0 ${model.width} ${model.height}" role="img"
+				aria-label="${esc(__("Signature forecast"))}">${groups}</svg>
+			<div class="crm-forecast-legend small">
+				<span><i class="signed"></i>${esc(__("Signed"))}</span>
+				<span><i class="expected"></i>${esc(__("Expected"))}</span>
+				<span><i class="range"></i>${esc(__("P10–P90"))}</span>
+			</div>
+			<div class="crm-forecast-rows small">${rows}</div>
+			<div class="crm-forecast-total small">
+				<span>${esc(__("Expected over {0} months", [months.length]))}</span>
+				<b title="${esc(formatAmount(totals.expected, symbol))}">${esc(amount(totals.expected))}</b>
+			</div>`;
 	}
 
 	summary_of_columns() {

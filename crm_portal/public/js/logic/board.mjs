@@ -241,3 +241,26 @@ export function stepDefaults(step, values) {
 	}
 	return defaults;
 }
+
+/** The approval states of a card's quotation (the Quotation's workflow_state, mirrored on the opportunity as
+ * `quotation_state`; crm_portal/pipeline/approval.py) and how the card's badge shows them. */
+export const QUOTATION_STATES = {
+	Brouillon: { key: "draft", mark: "" },
+	"À valider": { key: "pending", mark: "?" },
+	Validée: { key: "approved", mark: "✓" },
+	Refusée: { key: "refused", mark: "✗" },
+};
+
+/**
+ * The quotation badge of a card, or null when it has no quotation: "D" (devis) followed by a mark of its
+ * approval state (none for a draft, "?" to be approved, "✓" approved, "✗" refused), the state's key (the
+ * badge's colour) and the state itself (its title, translated by the page). A quotation outside the approval
+ * circuit (no state) shows a plain "D".
+ */
+export function quotationBadge(card) {
+	if (!card?.quotation) return null;
+	const state = card.quotation_state || "";
+	const known = QUOTATION_STATES[state];
+	if (!known) return { text: "D", key: "none", state: "" };
+	return { text: known.mark ? `D ${known.mark}` : "D", key: known.key, state };
+}

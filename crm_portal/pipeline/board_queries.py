@@ -1,0 +1,203 @@
+"""The board's statements shaped for the salesperson's rule.
+
+`permissions.query_conditions` reads `(salesperson in (team) or owner = me)`: correct for every Frappe
+path, but MariaDB cannot serve an OR of two columns with one index range, so a salesperson's column page
+or figure read the whole portfolio. The board splits the rule into disjoint branches, each with a
+condition an index serves, and reads their UNION ALL:
+
+1. `salesperson in (team)`                                      -> `seller_index`
+2. `owner = me and salesperson not in (team)`                   -> `owner_index`
+3. (only when records are shared with the user) `name in (shared) and owner != me and salesperson not
+   in (team)`                                                   -> primary key
+
+Every branch is still built by `frappe.get_list` (`run=0`), so it carries every permission condition
+(roles, User Permissions, the app's rule, shares): a branch only adds a condition, it never widens what
+the user reads. The branches are disjoint and their union covers the rule, so the union is exactly the
+rows `get_list` returns; pages are cut again after the union with the same ORDER BY."""
+
+from contextlib import contextmanager
+
+import frappe
+
+from crm_portal import permissions
+
+DOCTYPE = "CRM Opportunity"
+FIGURES = ("count", "amount", "days", "weighted_amount", "weighted_days")
+# Composite indexes: name -> columns (created in CRM Opportunity's on_doctype_update). The two branch
+# indexes cover the column figures and the calendar's (no row read), and give a salesperson's column
+# page in `modified` order without a sort.
+BRANCH_INDEXES = {
+	"seller_index": [
+		"portfolio", "status", "salesperson", "stage", "modified", "owner", "expected_signature_date",
+		"amount", "days", "weighted_amount", "weighted_days",
+	],
+	"owner_index": [
+		"portfolio", "status", "owner", "stage", "modified", "salesperson", "expected_signature_date",
+		"amount", "days", "weighted_amount", "weighted_days",
+	],
+}  # fmt: skip
+
+
+def add_indexes() -> None:
+	for name, columns in BRANCH_INDEXES.items():
+		frappe.db.add_index(DOCTYPE, columns, name)
+
+
+@contextmanager
+def team_lookups_once():
+	"""Within one board read, the user's team is looked up once, not by every statement's permission
+	condition (each `get_list` asks `permissions.query_conditions`)."""
+	if getattr(frappe.local, "crm_visible_salespeople", None) is not None:
+		yield
+		return
+	frappe.local.crm_visible_salespeople = {}
+	try:
+		yield
+	finally:
+		frappe.local.crm_visible_salespeople = None
+
+
+def rule_branches(scope_users: list[str] | None, user: str | None = None) -> list[list]:
+	"""Extra filters of the disjoint branches whose union is what `user` reads ([[]]: one statement)."""
+	user = user or frappe.session.user
+	if user == "Administrator" or permissions.sees_everything(user):
+		return [[]]
+	people = permissions.visible_salespeople(user)
+	if scope_users is not None and set(scope_users) <= set(people):
+		return [[]]  # the scope's `salesperson in (…)` is the index condition, and implies the rule
+	branches = [
+		[["salesperson", "in", people]],
+		[["owner", "=", user], ["salesperson", "not in", people]],
+	]
+	shared = frappe.share.get_shared(DOCTYPE, user, rights=["read"])
+	if shared:
+		branches.append([["name", "in", shared], ["owner", "!=", user], ["salesperson", "not in", people]])
+	return branches
+
+
+def statements(conditions: list, or_filters: list, branches: list[list], **kwargs) -> list[str]:
+	"""One `get_list` statement per branch (permission conditions included, values escaped), each told
+	which index serves its branch."""
+	return [
+		with_hint(
+			frappe.get_list(DOCTYPE, filters=[*conditions, *branch], or_filters=or_filters, run=0, **kwargs),
+			index_hint(conditions, branch, kwargs.get("order_by")),
+		)
+		for branch in branches
+	]
+
+
+def index_hint(conditions: list, branch: list, order_by: str | None) -> str | None:
+	"""The index hint of a branch of a board statement (one portfolio or a few). Left to itself, MariaDB
+	often walks `board_index` or `modified` in the ORDER BY's order, or merges two indexes, and reads the
+	whole stage or portfolio to find a salesperson's first cards or figures.
+	- the owner branch: `owner_index` (one owner: its cards come in `modified` order, figures covered);
+	- a branch or scope naming one salesperson, or the figures of several: `seller_index`;
+	- the cards of several salespeople in `modified` order (a team lead's board): `board_index` (walked
+	  in order, it stops once the page is full: good when the team holds a good part of the stage) or
+	  `seller_index` (the team's rows, then sorted: good for a small team), as the optimizer estimates."""
+	filters = [*conditions, *branch]
+	if not any(f[0] == "portfolio" and f[1] in ("=", "in") for f in filters):
+		return None
+	if branch and branch[0][0] == "owner":
+		return "force index (`owner_index`)"
+	if any(f[0] == "name" for f in branch):
+		return None
+	people = next((f[2] for f in filters if f[0] == "salesperson" and f[1] == "in"), None)
+	if people is None:
+		return None
+	if order_by and order_by.startswith("modified") and len(people) > 1:
+		return "use index (`board_index`, `seller_index`)"
+	return "force index (`seller_index`)"
+
+
+FROM = f"from `tab{DOCTYPE}`"
+
+
+def with_hint(statement: str, hint: str | None) -> str:
+	if not hint or statement.count(FROM) != 1:
+		return statement
+	return statement.replace(FROM, f"{FROM} {hint}")
+
+
+def figures(conditions: list, or_filters: list, group_by: str, branches: list[list]) -> dict[str, dict]:
+	"""count / amount / days (real and weighted) per `group_by` value, in one statement."""
+	parts = statements(
+		conditions,
+		or_filters,
+		branches,
+		fields=[
+			f"{group_by} as grp",
+			"count(name) as count",
+			"sum(amount) as amount",
+			"sum(days) as days",
+			"sum(weighted_amount) as weighted_amount",
+			"sum(weighted_days) as weighted_days",
+		],
+		group_by=group_by,
+		order_by=None,
+	)
+	if len(parts) == 1:
+		sql = parts[0]
+	else:
+		totals = ", ".join(f"sum(`{f}`) as `{f}`" for f in FIGURES)
+		sql = f"select `grp`, {totals} from ({union(parts)}) as `figures` group by `grp`"
+	return {r.grp: r for r in frappe.db.sql(sql, as_dict=True)}
+
+
+def union(parts: list[str]) -> str:
+	return " union all ".join(f"({part})" for part in parts)
+
+
+def outer_order(order_by: str) -> str:
+	"""`modified desc, name desc` -> the same order on the columns of a derived table."""
+	terms = []
+	for term in order_by.split(","):
+		field, *direction = term.split()
+		terms.append(f"`{field}` {' '.join(direction)}".strip())
+	return ", ".join(terms)
+
+
+def page_sql(
+	conditions: list,
+	or_filters: list,
+	fields: list[str],
+	order_by: str,
+	start: int,
+	page_length: int,
+	branches: list[list],
+	splits: list[list] | None = None,
+) -> str:
+	"""The statement of one page: each branch (and each split, e.g. each portfolio of a grouping, so
+	each part is an index range with its own LIMIT) reads its first start + page_length rows in
+	`order_by`, and the union is ordered and cut again."""
+	parts = [
+		part
+		for split in splits or [[]]
+		for part in statements(
+			[*conditions, *split],
+			or_filters,
+			branches,
+			fields=fields,
+			order_by=order_by,
+			page_length=start + page_length if len(branches) * len(splits or [[]]) > 1 else page_length,
+			start=0 if len(branches) * len(splits or [[]]) > 1 else start,
+		)
+	]
+	if len(parts) == 1:
+		return parts[0]
+	return (
+		f"select * from ({union(parts)}) as `page` order by {outer_order(order_by)}"
+		f" limit {int(page_length)} offset {int(start)}"
+	)
+
+
+def page(*args, **kwargs) -> list[dict]:
+	return frappe.db.sql(page_sql(*args, **kwargs), as_dict=True)
+
+
+def pages(sqls: list[str]) -> list[dict]:
+	"""Several pages in one round trip (their rows in order, page after page)."""
+	if not sqls:
+		return []
+	return frappe.db.sql(union(sqls), as_dict=True)
