@@ -300,19 +300,16 @@ def get_cards_of_stages(
 	fields = card_fields()
 	return decorate(
 		board_queries.pages(
-			[
-				board_queries.page_sql(
-					[*others, ["stage", "=", stage]],
-					or_filters,
-					fields,
-					f"{SORTS[sort]}, name desc",
-					0,
-					page_length,
-					branches or [[]],
-					splits=[[["portfolio", "=", portfolio]] for portfolio in portfolios],
-				)
-				for stage in stages
-			]
+			board_queries.stage_pages_sql(
+				others,
+				or_filters,
+				fields,
+				f"{SORTS[sort]}, name desc",
+				page_length,
+				branches or [[]],
+				stages,
+				portfolios,
+			)
 		)
 	)
 

@@ -15,6 +15,7 @@ from crm_portal.arguments.checks import DATE, Number, checked_arguments
 from crm_portal.forecast import queries, simulation, stats
 from crm_portal.forecast.risk import NO_ACTION, OVERDUE, STUCK
 from crm_portal.teams import scope_users
+from crm_portal.utils import bold_text
 
 MAX_MONTHS = 24
 MAX_LIMIT = 500
@@ -294,19 +295,21 @@ def signed_by_month(board: dict, users: list[str] | None, today: date, keys: lis
 @checked_arguments(months=Number(1, MAX_MONTHS, integer=True))
 @frappe.read_only()
 def get_forecast_deals(
-	month: str,
+	month: str | int,
 	portfolio: str | None = None,
 	scope: str = "me",
 	months: int = 6,
 	template: str | None = None,
 ) -> list[dict]:
-	"""The drill-down of one month of the forecast ("2026-12"): its open deals with their rate and
-	expected amount, largest first."""
+	"""The drill-down of one month of the forecast ("2026-12", or its number 12 within the horizon): its
+	open deals with their rate and expected amount, largest first."""
 	check_read()
 	today = getdate(nowdate())
 	keys = month_keys(today, months)
+	if isinstance(month, int):  # a month number: that month within the horizon
+		month = next((key for key in keys if int(key[5:]) == month), str(month))
 	if month not in keys:
-		frappe.throw(_("Month {0} is not in the forecast").format(frappe.bold(str(month)[:7])))
+		frappe.throw(_("Month {0} is not in the forecast").format(bold_text(str(month)[:7])))
 	deals = placed_deals(forecast_board(portfolio, template), scope_users(scope))
 	index = keys.index(month)
 	chosen = [d for d in deals if d.month == index and flt(d.amount) > 0]

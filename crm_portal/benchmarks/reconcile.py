@@ -124,7 +124,8 @@ def problems(result: dict) -> list[str]:
 def markdown(result: dict) -> str:
 	run = result["run"]
 	lines = [
-		f"{run['users']} salespeople, {run['seconds']} s, {run['workers']} gunicorn workers, "
+		f"{run['users']} salespeople, {run['seconds']} s from the moment all were logged in (logins and one "
+		f"warm-up board each not counted), {run['workers']} gunicorn workers, "
 		f"{run['opportunities']:,} opportunities; {run.get('cpus', '?')} cores, load average "
 		f"{run.get('load_before')} before, {run.get('load_after')} after; {run.get('measured_at', '')}.",
 		"",

@@ -36,6 +36,7 @@ from frappe.model.workflow import (
 )
 from frappe.utils import cint, now_datetime
 
+from crm_portal.arguments.checks import checked_arguments
 from crm_portal.exceptions import ApprovalError, QuotationNotValidatedError
 from crm_portal.pipeline.approval_routes import Route, pick_route
 from crm_portal.utils import bold_text
@@ -442,6 +443,7 @@ def record_on_opportunity(quotation, old: str | None, new: str | None) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments(reason="Quotation.crm_refusal_reason")
 def refuse(quotation: str, reason: str) -> dict:
 	"""Refuse a quotation with its reason (the desk's Refuser asks for the reason first): writes the
 	reason, then applies the workflow's Refuser action, both as the session user."""

@@ -227,8 +227,12 @@ def make_quotation(source_name: str, target_doc=None):
 				},
 			)
 		target.run_method("set_missing_values")
-		# ERPNext fetches prices: the estimate's figures are what was sold.
+		# ERPNext fetches prices: the estimate's figures are what was sold, and its unit price is the
+		# proposal's list price. An Item Price (ERPNext inserts one from the first order at its rate) would
+		# otherwise read as a discount and send a proposal to approval for a figure nobody gave.
 		for row, line in zip(target.items, lines, strict=True):
+			row.price_list_rate = line.rate
+			row.discount_percentage = 0
 			row.rate = line.rate
 		target.run_method("calculate_taxes_and_totals")
 

@@ -264,6 +264,32 @@ class TestQuotationFromProposalStage(FrappeTestCase):
 			}
 		self.assertEqual(flags, {"_Test Gros devis": 1, "_Test Petit devis": 0})
 
+	def test_an_item_price_is_no_discount_on_the_generated_quotation(self):
+		"""ERPNext inserts an Item Price from the first order's rate: a later, smaller estimate on the same
+		item is what was sold, not a discount from that price, so it needs no approval."""
+		opp = self.new_opportunity(title="_Test Tarif existant", amount=2000)
+		price_list = (
+			frappe.db.get_single_value("Selling Settings", "selling_price_list") or "Standard Selling"
+		)
+		price = frappe.get_doc(
+			{
+				"doctype": "Item Price",
+				"item_code": SERVICE_ITEM_CODE,
+				"price_list": price_list,
+				"price_list_rate": 9000,
+			}
+		).insert(ignore_permissions=True)
+		self.addCleanup(frappe.delete_doc, "Item Price", price.name, force=True)
+		with change_settings(
+			"CRM Portal Settings", {"approval_amount_threshold": 10000, "approval_discount_threshold": 5}
+		):
+			self.move(opp.name, PROPOSAL)
+		quotation = frappe.get_doc("Quotation", {"crm_opportunity": opp.name})
+		self.assertEqual(
+			[(i.rate, i.price_list_rate, i.discount_percentage) for i in quotation.items], [(2000, 2000, 0)]
+		)
+		self.assertEqual(quotation.crm_needs_approval, 0)
+
 	def test_prospect_is_quoted_through_an_erpnext_prospect_and_becomes_the_customer(self):
 		from erpnext.selling.doctype.quotation.quotation import make_sales_order
 

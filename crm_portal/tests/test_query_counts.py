@@ -128,7 +128,7 @@ class TestQueryCounts(FrappeTestCase):
 			):
 				with self.subTest(user=user, endpoint=name), self.set_user(user):
 					# besides the figures and the pages, Frappe looks up the user's shares for each statement
-					self.assertSameCount(fn, self.add_opportunities_as_administrator, 25)
+					self.assertSameCount(fn, self.add_opportunities_as_administrator, 18)
 
 	def add_opportunities_as_administrator(self):
 		with self.set_user("Administrator"):
