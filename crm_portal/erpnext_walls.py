@@ -219,3 +219,14 @@ def stored_values(doc) -> frappe._dict | None:
 		)
 	values = frappe.db.get_value(doc.doctype, doc.name, fields, as_dict=True)
 	return frappe._dict(values, doctype=doc.doctype) if values else None
+
+
+def has_website_permission(doc, ptype: str, user: str, verbose: bool = False) -> bool:
+	"""Quotation has_website_permission (hooks.py). Print views fall back on it when the desk permission is
+	refused, and ERPNext's (erpnext.controllers.website_list_for_contact) lets any user who may read
+	Quotations at all print the quotation of any customer they can list: a salesperson of another team would
+	print a mission letter. Frappe needs every app's answer to be yes, so the CRM's wall on quotations
+	applies there too; users the wall does not concern keep ERPNext's answer."""
+	if not walled(doc.doctype, user):
+		return True
+	return bool(frappe.has_permission(doc.doctype, "read", doc=doc, user=user))

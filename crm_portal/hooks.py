@@ -76,7 +76,7 @@ has_permission = {
 	"Lead": "crm_portal.erpnext_walls.has_permission",
 }
 # Print views fall back on the website permission: ERPNext's lets any Sales User print any customer's quotation.
-has_website_permission = {"Quotation": "crm_portal.pipeline.mission_letter.has_website_permission"}
+has_website_permission = {"Quotation": "crm_portal.erpnext_walls.has_website_permission"}
 # Frappe's generic methods that skip those rules, made to apply them (crm_portal/generic_endpoints.py).
 override_whitelisted_methods = {
 	"frappe.client.get_count": "crm_portal.generic_endpoints.get_count",

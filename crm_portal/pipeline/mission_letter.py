@@ -6,8 +6,8 @@ salesperson sends the client a letter made from the Quotation.
   (crm_portal/templates/print/mission_letter.html) in the print format's language, from
   `mission_letter_values`: the opportunity's account, contact and dates (mission start and end are the
   opportunity's recurring period), the proposal's lines with their amounts before and after discount, and
-  the signatory (the opportunity's salesperson, for the company). `has_website_permission` keeps the print
-  views of a Quotation behind the CRM's wall.
+  the signatory (the opportunity's salesperson, for the company). Its print views stay behind the CRM's wall
+  (crm_portal.erpnext_walls.has_website_permission).
 - The desk sends it with Frappe's e-mail composer (public/js/quotation.js); the Communication it makes goes
   through `frappe.core.doctype.communication.email.make`, where two Communication hooks act:
   `before_insert` refuses an e-mail sent on a Quotation of an opportunity before it is "Validée" (the one
@@ -191,19 +191,6 @@ def mission_letter_values(doc) -> dict:
 		"signatory": get_fullname(salesperson),
 		"signatory_email": salesperson if "@" in cstr(salesperson) else "",
 	}
-
-
-def has_website_permission(doc, ptype: str, user: str, verbose: bool = False) -> bool:
-	"""Quotation has_website_permission (hooks.py). Print views fall back on it when the desk permission is
-	refused, and ERPNext's (erpnext.controllers.website_list_for_contact) lets any user who may read
-	Quotations at all print the quotation of any customer they can list: a salesperson of another team would
-	print this letter. Frappe needs every app's answer to be yes, so the CRM's wall on quotations
-	(crm_portal/erpnext_walls.py) applies there too; users the wall does not concern keep ERPNext's answer."""
-	from crm_portal.erpnext_walls import walled
-
-	if not walled(doc.doctype, user):
-		return True
-	return bool(frappe.has_permission(doc.doctype, "read", doc=doc, user=user))
 
 
 # Sending (Communication hooks)

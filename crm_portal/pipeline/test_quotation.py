@@ -271,15 +271,25 @@ class TestQuotationFromProposalStage(FrappeTestCase):
 		price_list = (
 			frappe.db.get_single_value("Selling Settings", "selling_price_list") or "Standard Selling"
 		)
-		price = frappe.get_doc(
-			{
-				"doctype": "Item Price",
-				"item_code": SERVICE_ITEM_CODE,
-				"price_list": price_list,
-				"price_list_rate": 9000,
-			}
-		).insert(ignore_permissions=True)
-		self.addCleanup(frappe.delete_doc, "Item Price", price.name, force=True)
+		# ERPNext may already have inserted one from an earlier order: raise it, else make one
+		price = frappe.db.get_value(
+			"Item Price",
+			{"item_code": SERVICE_ITEM_CODE, "price_list": price_list},
+			["name", "price_list_rate"],
+		)
+		if price:
+			frappe.db.set_value("Item Price", price[0], "price_list_rate", 9000)
+			self.addCleanup(frappe.db.set_value, "Item Price", price[0], "price_list_rate", price[1])
+		else:
+			made = frappe.get_doc(
+				{
+					"doctype": "Item Price",
+					"item_code": SERVICE_ITEM_CODE,
+					"price_list": price_list,
+					"price_list_rate": 9000,
+				}
+			).insert(ignore_permissions=True)
+			self.addCleanup(frappe.delete_doc, "Item Price", made.name, force=True)
 		with change_settings(
 			"CRM Portal Settings", {"approval_amount_threshold": 10000, "approval_discount_threshold": 5}
 		):
