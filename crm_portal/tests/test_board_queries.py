@@ -303,14 +303,14 @@ class TestBoardEquivalence(FrappeTestCase):
 			)
 
 
-def opportunity_reads(statement: str) -> list[dict]:
-	"""The accesses to `tabCRM Opportunity` of `statement` as MariaDB executed it (ANALYZE)."""
+def opportunity_reads(statement: str, table: str = "tabCRM Opportunity") -> list[dict]:
+	"""The accesses to `table` of `statement` as MariaDB executed it (ANALYZE)."""
 	plan = json.loads(frappe.db.sql(f"analyze format=json {statement}")[0][0])
 	found = []
 
 	def walk(node):
 		if isinstance(node, dict):
-			if node.get("table_name") == "tabCRM Opportunity":
+			if node.get("table_name") == table:
 				found.append(node)
 			for value in node.values():
 				walk(value)
@@ -406,3 +406,53 @@ class TestBoardStatementsUseIndexes(FrappeTestCase):
 
 	def test_team_lead(self):
 		self.check(LEAD)
+
+
+class TestActionsFeedUsesIndexes(FrappeTestCase):
+	"""The actions feed of everyone's actions (a manager's scope "all") reads the open actions through
+	`status_start_index`, not the whole table: most actions of a firm with history are done."""
+
+	SIZE = 4000
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		setup_people()
+		now = now_datetime()
+		fields = [
+			"name", "subject", "action_type", "status", "start", "assigned_to", "owner", "creation",
+			"modified", "modified_by", "docstatus",
+		]  # fmt: skip
+		rows = [
+			(
+				f"_BQACT-{i:06d}", f"Relance {i}", "Relance", "Open" if i % 5 == 0 else "Done",
+				add_to_date(now, hours=(i % 400) - 200), (SELLER, LEAD, *MEMBERS)[i % 4], "Administrator",
+				now, now, "Administrator", 0,
+			)
+			for i in range(cls.SIZE)
+		]  # fmt: skip
+		frappe.db.delete("CRM Action", {"name": ("like", "\\_BQACT-%")})  # left by an interrupted run
+		frappe.db.bulk_insert("CRM Action", fields, rows, chunk_size=2000)
+		frappe.db.sql("analyze table `tabCRM Action`")  # commits: the rows are deleted at the end
+		cls.addClassCleanup(frappe.db.commit)
+		cls.addClassCleanup(frappe.db.delete, "CRM Action", {"name": ("like", "\\_BQACT-%")})
+
+	def test_everyone_s_feed_reads_only_open_actions(self):
+		from crm_portal.api import actions
+
+		open_actions = frappe.db.count("CRM Action", {"status": "Open"})
+		with self.set_user(MANAGER):
+			for bucket in ("all", "late", "today"):
+				actions.get_actions(scope="all", bucket=bucket)  # warm the caches a running site has
+				with statements_sent() as sent:
+					actions.get_actions(scope="all", bucket=bucket)
+				statements = [s for s in sent if "from `tabCRM Action`" in s]
+				self.assertGreaterEqual(len(statements), 3, sent)
+				for statement in statements:
+					for read in opportunity_reads(statement, "tabCRM Action"):
+						rows = float(read.get("r_rows") or 0) * float(read.get("r_loops") or 1)
+						label = (
+							f"{bucket}: {read.get('access_type')} {read.get('key')} {rows} rows\n{statement}"
+						)
+						self.assertNotEqual(read.get("access_type"), "ALL", label)
+						self.assertLessEqual(rows, open_actions, label)

@@ -356,5 +356,7 @@ def refresh_next_action_date(opportunity: str | None) -> None:
 
 
 def on_doctype_update():
-	"""The actions feed filters on assignee and status and sorts on start (buckets are ranges of start)."""
+	"""The actions feed filters on assignee and status and sorts on start (buckets are ranges of start);
+	a feed of everyone's actions (scope "all") has no assignee to start from: status then start."""
 	frappe.db.add_index("CRM Action", ["assigned_to", "status", "start"], "feed_index")
+	frappe.db.add_index("CRM Action", ["status", "start"], "status_start_index")
