@@ -97,7 +97,7 @@ override_whitelisted_methods = {
 }
 
 # Names kept as typed are formatted as text in the desk's list and report views (crm_portal/names.py).
-app_include_js = ["/assets/crm_portal/js/names_format.js"]
+app_include_js = ["/assets/crm_portal/js/names_format.js", "/assets/crm_portal/js/reports.js"]
 
 # Desk form and list scripts added to other DocTypes (leads, opportunity extras, account prints)
 # ---------------------------------------------------------------------------------------------

@@ -1,17 +1,8 @@
 // Pipeline by stage: filters of the script report (crm_portal/crm_portal/report/pipeline_by_stage).
 // Evaluated as a classic script: its names stay inside this function.
 (function () {
-	// The figures' formatter shared with the board, the calendar and the portal
-	// (public/js/logic/formatting.mjs), loaded in `onload`: the report waits for it before its first run.
+	// The figures' formatter shared with the board, the calendar and the portal (formatting.mjs)
 	let figures = null;
-	function loadFigures() {
-		const version = encodeURIComponent(frappe.boot?.versions?.crm_portal || "");
-		return import(`/assets/crm_portal/js/logic/formatting.mjs?v=${version}`)
-			.then((module) => {
-				figures = module;
-			})
-			.catch((error) => console.error(error)); // the report's own formatting then applies
-	}
 
 	frappe.query_reports["Pipeline by Stage"] = {
 		filters: [
@@ -69,15 +60,13 @@
 			},
 		],
 		onload() {
-			return loadFigures();
+			return crm_portal.reports.load_modules("formatting").then(([formatting]) => {
+				figures = formatting;
+			});
 		},
 		formatter(value, row, column, data, default_formatter) {
 			// amounts, days and percentages written as on the board and the portal (formatting.mjs)
-			const figure = figures?.formatReportFigure(value, column, data, get_currency_symbol());
-			value =
-				figure === undefined
-					? default_formatter(value, row, column, data)
-					: `<div class="text-right">${frappe.utils.escape_html(figure)}</div>`;
+			value = crm_portal.reports.figure_cell(figures, value, row, column, data, default_formatter);
 			return data && data.is_total_row ? `<b>${value}</b>` : value;
 		},
 	};

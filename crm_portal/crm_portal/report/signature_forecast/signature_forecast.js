@@ -2,21 +2,15 @@
 // (crm_portal/crm_portal/report/signature_forecast); a month's link opens its deals (the `month` filter).
 // Evaluated as a classic script: its names stay inside this function.
 (function () {
-	// The figures' formatter shared with the board, the calendar and the portal
-	// (public/js/logic/formatting.mjs), loaded in `onload`: the report waits for it before its first run.
+	// The figures' formatter shared with the board, the calendar and the portal (formatting.mjs), and
+	// the months' names (months.mjs)
 	let figures = null;
 	let months = null;
 	function loadModules() {
-		const version = encodeURIComponent(frappe.boot?.versions?.crm_portal || "");
-		return Promise.all([
-			import(`/assets/crm_portal/js/logic/formatting.mjs?v=${version}`),
-			import(`/assets/crm_portal/js/logic/months.mjs?v=${version}`),
-		])
-			.then(([formatting, monthModule]) => {
-				figures = formatting;
-				months = monthModule;
-			})
-			.catch((error) => console.error(error)); // the report's own formatting then applies
+		return crm_portal.reports.load_modules("formatting", "months").then(([formatting, monthModule]) => {
+			figures = formatting;
+			months = monthModule;
+		});
 	}
 
 	const REPORT = "Signature Forecast";
@@ -29,20 +23,7 @@
 				fieldtype: "Link",
 				options: "CRM Portfolio",
 			},
-			{
-				fieldname: "scope",
-				label: __("Salesperson"),
-				fieldtype: "Select",
-				options: [
-					{ value: "all", label: __("All") },
-					{ value: "me", label: __("Me") },
-					{ value: "team_n1", label: __("My team (N-1)") },
-					{ value: "team_n1_me", label: __("My team (N-1) and me") },
-					{ value: "team_nn", label: __("My team (all levels)") },
-					{ value: "team_nn_me", label: __("My team (all levels) and me") },
-				],
-				default: "all",
-			},
+			crm_portal.reports.scope_filter(),
 			{
 				fieldname: "months",
 				label: __("Months"),
@@ -83,11 +64,7 @@
 				return data && data.is_total_row ? `<b>${text}</b>` : text;
 			}
 			// amounts written as on the board and the portal (formatting.mjs)
-			const figure = figures?.formatReportFigure(value, column, data, get_currency_symbol());
-			value =
-				figure === undefined
-					? default_formatter(value, row, column, data)
-					: `<div class="text-right">${frappe.utils.escape_html(figure)}</div>`;
+			value = crm_portal.reports.figure_cell(figures, value, row, column, data, default_formatter);
 			return data && data.is_total_row ? `<b>${value}</b>` : value;
 		},
 	};
