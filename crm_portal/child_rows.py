@@ -19,6 +19,7 @@ from erpnext.crm.doctype.crm_note import crm_note
 from erpnext.crm.doctype.prospect_lead import prospect_lead
 from erpnext.crm.doctype.prospect_opportunity import prospect_opportunity
 from erpnext.selling.doctype.quotation_item import quotation_item
+from erpnext.selling.doctype.sales_order_item import sales_order_item
 from erpnext.setup.doctype.quotation_lost_reason_detail import quotation_lost_reason_detail
 from erpnext.stock.doctype.packed_item import packed_item
 from frappe.contacts.doctype.contact_email import contact_email
@@ -91,8 +92,12 @@ class EventParticipants(RowOfReadableParent, event_participants.EventParticipant
 	pass
 
 
-# ERPNext's, read through the Quotations and Prospects the CRM walls (crm_portal/erpnext_walls.py).
+# ERPNext's, read through the Quotations, Sales Orders and Prospects the CRM walls (crm_portal/erpnext_walls.py).
 class QuotationItem(RowOfReadableParent, quotation_item.QuotationItem):
+	pass
+
+
+class SalesOrderItem(RowOfReadableParent, sales_order_item.SalesOrderItem):
 	pass
 
 

@@ -2,10 +2,16 @@
 has_permission), while CRM Portal Settings > "Apply CRM visibility to Quotations, Prospects and Leads"
 is on (the default; off: ERPNext's own permissions, for firms that want them open).
 
-- Quotation made for a CRM Opportunity (custom field `crm_opportunity`): its creator and whoever may
-  read the opportunity (write it, for a change); other Quotations keep ERPNext's permissions.
+- Quotation and Sales Order made for a CRM Opportunity (custom field `crm_opportunity`): their creator and
+  whoever may read the opportunity (write it, for a change); other ones keep ERPNext's permissions
+  (ERPNext lets every Sales User read every Sales Order, and every desk user every Project).
+- Project made with the quotation ("Avant-vente", `CRM Opportunity.project`): the same, through the
+  opportunity it was made for.
 - ERPNext Prospect mirrored from a CRM Prospect (`CRM Prospect.erpnext_prospect`): its creator and
   whoever may read that CRM Prospect; other Prospects keep ERPNext's permissions.
+- Contact and Address of a CRM Prospect (its Dynamic Links): their creator and whoever may read one of the
+  CRM Prospects they are linked to; those linked to anything else too (a Customer, a Supplier: ERPNext's
+  shared address book) or to no CRM Prospect keep ERPNext's permissions.
 - Lead: its creator, its lead owner when in the user's team (crm_portal.permissions), the leads of
   the teams (`crm_team`, a Sales Person) the user belongs to or leads: their Sales Person, the ones
   below it and the groups above it, and the leads given to no one yet (no lead owner, no team: the
@@ -32,11 +38,15 @@ from crm_portal.teams import sales_person_of
 
 SETTING = "apply_crm_visibility_to_erpnext"
 SALES_ROLES = frozenset(("Sales User", PORTAL_ROLE))
-DOCTYPES = ("Quotation", "Prospect", "Lead")
+DOCTYPES = ("Quotation", "Prospect", "Lead", "Sales Order", "Project")
+# Contacts and addresses follow the CRM Prospects of their Dynamic Links.
+ADDRESS_BOOK = ("Contact", "Address")
 # Walled while the setting is on: the DocTypes above and the child tables read through them.
 GATED_DOCTYPES = (
 	*DOCTYPES,
+	*ADDRESS_BOOK,
 	"Quotation Item",
+	"Sales Order Item",
 	"Sales Taxes and Charges",
 	"Payment Schedule",
 	"Packed Item",
@@ -48,7 +58,15 @@ GATED_DOCTYPES = (
 	"CRM Note",
 )
 # The DocType of the CRM record a Quotation / an ERPNext Prospect follows.
-FOLLOWS = {"Quotation": "CRM Opportunity", "Prospect": "CRM Prospect"}
+FOLLOWS = {
+	"Quotation": "CRM Opportunity",
+	"Sales Order": "CRM Opportunity",
+	"Project": "CRM Opportunity",
+	"Prospect": "CRM Prospect",
+}
+# Those that name their opportunity (custom field of the fixtures); the others are named by the CRM record.
+OPPORTUNITY_FIELD = "crm_opportunity"
+NAMED_BY = {"Project": ("CRM Opportunity", "project"), "Prospect": ("CRM Prospect", "erpnext_prospect")}
 
 
 def enabled() -> bool:
@@ -95,12 +113,14 @@ def in_list(values: list[str]) -> str:
 
 
 def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""permission_query_conditions of Quotation, Prospect and Lead."""
+	"""permission_query_conditions of the DocTypes of DOCTYPES and ADDRESS_BOOK."""
 	user = user or frappe.session.user
-	if doctype not in DOCTYPES or not walled(doctype, user):
+	if doctype not in DOCTYPES + ADDRESS_BOOK or not walled(doctype, user):
 		return ""
 	table = f"`tab{doctype}`"
 	mine = f"{table}.`owner` = {frappe.db.escape(user, percent=False)}"
+	if doctype in ADDRESS_BOOK:
+		return address_book_condition(doctype, table, mine, user)
 	if doctype == "Lead":
 		owner = f"{table}.`lead_owner`"
 		conditions = [mine, f"{owner} in ({in_list(visible_salespeople(user))})"]
@@ -117,28 +137,51 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	condition = read_condition(followed, user)
 	if condition == "":
 		return ""
-	if doctype == "Quotation":
-		not_crm = f"ifnull({table}.`crm_opportunity`, '') = ''"
+	if doctype in NAMED_BY:
+		crm, field = NAMED_BY[doctype]
+		not_crm = (
+			f"{table}.`name` not in (select `{field}` from `tab{crm}` where ifnull(`{field}`, '') != '')"
+		)
 		readable = (
-			f"{table}.`crm_opportunity` in (select `tabCRM Opportunity`.`name` from `tabCRM Opportunity`"
+			f"{table}.`name` in (select `tab{crm}`.`{field}` from `tab{crm}` where {condition})"
+			if condition
+			else "1 = 0"
+		)
+	else:
+		not_crm = f"ifnull({table}.`{OPPORTUNITY_FIELD}`, '') = ''"
+		readable = (
+			f"{table}.`{OPPORTUNITY_FIELD}` in (select `tabCRM Opportunity`.`name` from `tabCRM Opportunity`"
 			f" where {condition})"
 			if condition
 			else "1 = 0"
 		)
+	if doctype == "Quotation":
 		# The quotations the user is asked to approve, even outside their team (crm_portal/pipeline/approval.py).
 		readable = f"({readable} or {approver_condition(table, user)})"
-	else:
-		not_crm = (
-			f"{table}.`name` not in (select `erpnext_prospect` from `tabCRM Prospect`"
-			" where ifnull(`erpnext_prospect`, '') != '')"
-		)
-		readable = (
-			f"{table}.`name` in (select `tabCRM Prospect`.`erpnext_prospect` from `tabCRM Prospect`"
-			f" where {condition})"
-			if condition
-			else "1 = 0"
-		)
 	return f"({not_crm} or {mine} or {readable})"
+
+
+def address_book_condition(doctype: str, table: str, mine: str, user: str) -> str:
+	"""A contact or address linked to CRM Prospects only: visible to a reader of one of them."""
+	condition = read_condition("CRM Prospect", user)
+	if condition == "":
+		return ""
+	links = (
+		"select `tabDynamic Link`.`parent` from `tabDynamic Link`"
+		f" where `tabDynamic Link`.`parenttype` = {frappe.db.escape(doctype, percent=False)}"
+	)
+	prospect = "`tabDynamic Link`.`link_doctype` = 'CRM Prospect'"
+	branches = [
+		f"{table}.`name` not in ({links} and {prospect})",
+		f"{table}.`name` in ({links} and `tabDynamic Link`.`link_doctype` != 'CRM Prospect')",
+		mine,
+	]
+	if condition is not None:
+		branches.append(
+			f"{table}.`name` in ({links} and {prospect} and `tabDynamic Link`.`link_name` in"
+			f" (select `tabCRM Prospect`.`name` from `tabCRM Prospect` where {condition}))"
+		)
+	return "(" + " or ".join(branches) + ")"
 
 
 def approver_condition(table: str, user: str) -> str:
@@ -156,16 +199,24 @@ def approver_condition(table: str, user: str) -> str:
 
 
 def followed_record(doc) -> str | None:
-	"""The CRM record a Quotation or Prospect follows, if it still exists."""
-	if doc.doctype == "Quotation":
-		name = doc.get("crm_opportunity")
-		return name if name and frappe.db.exists("CRM Opportunity", name) else None
-	return frappe.db.get_value("CRM Prospect", {"erpnext_prospect": doc.name}, "name") if doc.name else None
+	"""The CRM record a Quotation, Sales Order, Project or Prospect follows, if it still exists."""
+	if doc.doctype in NAMED_BY:
+		crm, field = NAMED_BY[doc.doctype]
+		return frappe.db.get_value(crm, {field: doc.name}, "name") if doc.name else None
+	name = doc.get(OPPORTUNITY_FIELD)
+	return name if name and frappe.db.exists("CRM Opportunity", name) else None
 
 
 def allowed(doc, ptype: str, user: str) -> bool:
 	if doc.get("owner") == user:
 		return True
+	if doc.doctype in ADDRESS_BOOK:
+		links = doc.get("links") or []
+		prospects = [link.link_name for link in links if link.link_doctype == "CRM Prospect"]
+		if not prospects or any(link.link_doctype != "CRM Prospect" for link in links):
+			return True
+		# Whoever may read the account may keep its contacts and addresses up to date.
+		return any(frappe.has_permission("CRM Prospect", "read", doc=p, user=user) for p in prospects)
 	if doc.doctype == "Lead":
 		owner, team = doc.get("lead_owner"), doc.get("crm_team")
 		if not owner and not team:
@@ -176,16 +227,16 @@ def allowed(doc, ptype: str, user: str) -> bool:
 
 
 def has_permission(doc, ptype: str = "read", user: str | None = None, debug=False) -> bool | None:
-	"""has_permission of Quotation, Prospect and Lead: False where the wall refuses, else None (ERPNext's
+	"""has_permission of the DocTypes of DOCTYPES and ADDRESS_BOOK: False where the wall refuses, else None (ERPNext's
 	role permissions decide; a hook answering True would silence other apps' hooks). A change is judged
 	on the stored record and on the result."""
 	user = user or frappe.session.user
-	if doc.doctype not in DOCTYPES or not walled(doc.doctype, user, ptype):
+	if doc.doctype not in DOCTYPES + ADDRESS_BOOK or not walled(doc.doctype, user, ptype):
 		return None
 	ptype = "read" if ptype in READ_PTYPES else "write"
 	if doc.is_new():
-		# A new Quotation for an opportunity moves that opportunity: only one the user may change.
-		followed = doc.doctype == "Quotation" and followed_record(doc)
+		# A new Quotation or Sales Order for an opportunity moves that opportunity: only one the user may change.
+		followed = doc.doctype not in (*NAMED_BY, *ADDRESS_BOOK) and followed_record(doc)
 		if followed and not frappe.has_permission("CRM Opportunity", "write", doc=followed, user=user):
 			return False
 		return None
@@ -208,9 +259,21 @@ def has_permission(doc, ptype: str = "read", user: str | None = None, debug=Fals
 
 def stored_values(doc) -> frappe._dict | None:
 	"""What `allowed` reads of the record as it is in the database (the document may carry changes)."""
+	if doc.doctype in ADDRESS_BOOK:
+		# As stored: its owner and links (a change of links is judged by crm_portal/write_rules.py).
+		owner = frappe.db.get_value(doc.doctype, doc.name, "owner")
+		if owner is None:
+			return None
+		links = frappe.get_all(
+			"Dynamic Link",
+			filters={"parenttype": doc.doctype, "parent": doc.name},
+			fields=["link_doctype", "link_name"],
+		)
+		return frappe._dict(name=doc.name, owner=owner, links=links, doctype=doc.doctype)
 	fields = ["name", "owner"]
+	if doc.doctype in ("Quotation", "Sales Order"):
+		fields.append(OPPORTUNITY_FIELD)
 	if doc.doctype == "Quotation":
-		fields.append("crm_opportunity")
 		if frappe.get_meta("Quotation").has_field("crm_approver"):
 			fields += ["crm_approver", "crm_approver_role", "workflow_state"]
 	elif doc.doctype == "Lead":
@@ -222,7 +285,7 @@ def stored_values(doc) -> frappe._dict | None:
 
 
 def has_website_permission(doc, ptype: str, user: str, verbose: bool = False) -> bool:
-	"""Quotation has_website_permission (hooks.py). Print views fall back on it when the desk permission is
+	"""Quotation and Sales Order has_website_permission (hooks.py). Print views fall back on it when the desk permission is
 	refused, and ERPNext's (erpnext.controllers.website_list_for_contact) lets any user who may read
 	Quotations at all print the quotation of any customer they can list: a salesperson of another team would
 	print a mission letter. Frappe needs every app's answer to be yes, so the CRM's wall on quotations

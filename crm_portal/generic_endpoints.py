@@ -18,6 +18,9 @@ list applies (`permission_query_conditions`, `has_permission`). Without patching
   - `frappe.desk.search.get_link_title`: any record's title, unchecked: only a readable record's;
   - `frappe.desk.form.assign_to.add` / `add_multiple` / `remove` / `remove_multiple`: Frappe asks read
     permission only, so a reader (the 360 viewer) could hand another's action to someone: write needed;
+  - `frappe.desk.notifications.get_open_count`: a refused record is a 403, not Frappe's server error;
+- gives Document Follow a `has_permission` hook (`document_follow_permission`): Frappe lets any desk user
+  follow any record for anyone, and the follower then gets its changes and comments by mail;
 - gives the child DocTypes a `permission_query_conditions` hook (`child_query_conditions`), so rows
   read through `/api/resource/<child>?parent=<parent>` (or `frappe.client.get_list` / `get_value`)
   are only those of parents the user may read (a row read by its own name: crm_portal/child_rows.py);
@@ -31,8 +34,10 @@ from datetime import date
 import frappe
 from frappe import _
 from frappe import client as frappe_client
+from frappe.core.doctype.file.file import File
 from frappe.desk import like as frappe_like
 from frappe.desk import listview as frappe_listview
+from frappe.desk import notifications as frappe_notifications
 from frappe.desk import search as frappe_search
 from frappe.desk.doctype.event import event as frappe_event
 from frappe.desk.doctype.tag import tag as frappe_tag
@@ -252,6 +257,39 @@ def get_tagged_docs(doctype: str, tag: str):
 	)
 
 
+# --- dashboard counts ----------------------------------------------------------------------------
+
+
+@frappe.whitelist()
+@checked_arguments(doctype=Link("DocType"), items=Json(names=False))
+@frappe.read_only()
+def get_open_count(doctype: str, name: str, items: str | list | None = None):
+	"""`frappe.desk.notifications.get_open_count` (the form's connections): Frappe answers a refused record
+	with a server error (it takes the PermissionError for a statement timeout); a 403 here."""
+	if is_walled(known_doctype(doctype)):
+		check_doc_permission(doctype, name, "read")
+	return frappe_notifications.get_open_count(doctype, name, items)
+
+
+# --- following -----------------------------------------------------------------------------------
+
+
+def document_follow_permission(doc, ptype: str = "read", user: str | None = None, debug=False) -> bool | None:
+	"""has_permission of Document Follow. Following a record mails its follower a digest of its changes
+	(old and new values) and comments, and Frappe's `follow_document` asks no permission on the record
+	(any desk user may follow any record, for any user, also through `POST /api/resource/Document
+	Follow`): a walled record is followed only by someone who may read it. None: Frappe decides."""
+	doctype, name, follower = doc.get("ref_doctype"), doc.get("ref_docname"), doc.get("user")
+	if not (doctype and name and is_walled(doctype)) or not frappe.db.exists("DocType", doctype):
+		return None
+	user = user or frappe.session.user
+	if follower != user and "System Manager" not in frappe.get_roles(user):
+		return False
+	if not follower or not frappe.db.exists(doctype, name):
+		return None
+	return None if frappe.has_permission(doctype, "read", doc=name, user=follower) else False
+
+
 # --- assignments ----------------------------------------------------------------------------------
 
 
@@ -459,9 +497,28 @@ def file_query_conditions(user: str | None = None, doctype: str | None = None) -
 		)
 	if not walled:
 		return ""
+	# Frappe's own condition ends in "… or <branch>" unparenthesised, and Frappe joins the conditions with
+	# "and": this one only narrows Frappe's last branch, so a public file escapes it (AttachmentFile).
 	branches = [
 		f"ifnull({table}.`attached_to_doctype`, '') not in ({', '.join(walled)})",
 		f"{table}.`owner` = {frappe.db.escape(user, percent=False)}",
 		*readable,
 	]
 	return "(" + " or ".join(branches) + ")"
+
+
+class AttachmentFile(File):
+	"""File (hooks.py `override_doctype_class`): a file uploaded to a record of a walled DocType is private,
+	whatever the client asks (`upload_file` with `is_private=0`, `POST /api/resource/File`). Frappe lists
+	every public file to every desk user, with its name and the record it is attached to, and its
+	condition on File (`tabFile.is_private = 0 or …`) cannot be narrowed by another app's; a private one
+	follows its record (File has_permission, `file_query_conditions`). A file given by URL keeps the
+	privacy of its URL."""
+
+	def set_is_private(self):
+		super().set_is_private()
+		doctype = self.attached_to_doctype
+		if self.file_url or self.is_folder or not (doctype and self.attached_to_name):
+			return
+		if is_walled(doctype) and frappe.db.exists("DocType", doctype):
+			self.is_private = 1

@@ -19,10 +19,15 @@ permission_query_conditions = {
 	"CRM Action": "crm_portal.permissions.query_conditions",
 	"CRM Prospect": "crm_portal.permissions.query_conditions",
 	"CRM Stage Change": "crm_portal.permissions.query_conditions",
+	"CRM Board Figures": "crm_portal.permissions.query_conditions",
 	# ERPNext records the CRM makes, while CRM Portal Settings say so (crm_portal/erpnext_walls.py).
 	"Quotation": "crm_portal.erpnext_walls.query_conditions",
 	"Prospect": "crm_portal.erpnext_walls.query_conditions",
 	"Lead": "crm_portal.erpnext_walls.query_conditions",
+	"Sales Order": "crm_portal.erpnext_walls.query_conditions",
+	"Project": "crm_portal.erpnext_walls.query_conditions",
+	"Contact": "crm_portal.erpnext_walls.query_conditions",
+	"Address": "crm_portal.erpnext_walls.query_conditions",
 	# Child rows read through `?parent=`: only those of readable parents (crm_portal/generic_endpoints.py).
 	"CRM Opportunity Contact": "crm_portal.generic_endpoints.child_query_conditions",
 	"CRM Estimate Line": "crm_portal.generic_endpoints.child_query_conditions",
@@ -33,6 +38,7 @@ permission_query_conditions = {
 	"Dynamic Link": "crm_portal.generic_endpoints.child_query_conditions",
 	"Event Participants": "crm_portal.generic_endpoints.child_query_conditions",
 	"Quotation Item": "crm_portal.generic_endpoints.child_query_conditions",
+	"Sales Order Item": "crm_portal.generic_endpoints.child_query_conditions",
 	"Sales Taxes and Charges": "crm_portal.generic_endpoints.child_query_conditions",
 	"Payment Schedule": "crm_portal.generic_endpoints.child_query_conditions",
 	"Packed Item": "crm_portal.generic_endpoints.child_query_conditions",
@@ -56,6 +62,9 @@ override_doctype_class = {
 	"Dynamic Link": "crm_portal.child_rows.DynamicLink",
 	"Event Participants": "crm_portal.child_rows.EventParticipants",
 	"Quotation Item": "crm_portal.child_rows.QuotationItem",
+	"Sales Order Item": "crm_portal.child_rows.SalesOrderItem",
+	# A file uploaded to a walled record is private (a public one is listed to every desk user).
+	"File": "crm_portal.generic_endpoints.AttachmentFile",
 	"Sales Taxes and Charges": "crm_portal.child_rows.SalesTaxesandCharges",
 	"Payment Schedule": "crm_portal.child_rows.PaymentSchedule",
 	"Packed Item": "crm_portal.child_rows.PackedItem",
@@ -71,12 +80,22 @@ has_permission = {
 	"CRM Action": "crm_portal.permissions.has_permission",
 	"CRM Prospect": "crm_portal.permissions.has_permission",
 	"CRM Stage Change": "crm_portal.permissions.has_permission",
+	"CRM Board Figures": "crm_portal.permissions.has_permission",
 	"Quotation": "crm_portal.erpnext_walls.has_permission",
 	"Prospect": "crm_portal.erpnext_walls.has_permission",
 	"Lead": "crm_portal.erpnext_walls.has_permission",
+	"Sales Order": "crm_portal.erpnext_walls.has_permission",
+	"Project": "crm_portal.erpnext_walls.has_permission",
+	"Contact": "crm_portal.erpnext_walls.has_permission",
+	"Address": "crm_portal.erpnext_walls.has_permission",
+	# Following mails a record's changes: only a reader of a walled record follows it (generic_endpoints.py).
+	"Document Follow": "crm_portal.generic_endpoints.document_follow_permission",
 }
 # Print views fall back on the website permission: ERPNext's lets any Sales User print any customer's quotation.
-has_website_permission = {"Quotation": "crm_portal.erpnext_walls.has_website_permission"}
+has_website_permission = {
+	"Quotation": "crm_portal.erpnext_walls.has_website_permission",
+	"Sales Order": "crm_portal.erpnext_walls.has_website_permission",
+}
 # Frappe's generic methods that skip those rules, made to apply them (crm_portal/generic_endpoints.py).
 override_whitelisted_methods = {
 	"frappe.client.get_count": "crm_portal.generic_endpoints.get_count",
@@ -94,6 +113,7 @@ override_whitelisted_methods = {
 	"frappe.desk.doctype.tag.tag.remove_tag": "crm_portal.generic_endpoints.remove_tag",
 	"frappe.desk.doctype.tag.tag.get_tagged_docs": "crm_portal.generic_endpoints.get_tagged_docs",
 	"frappe.desk.doctype.event.event.get_events": "crm_portal.generic_endpoints.get_events",
+	"frappe.desk.notifications.get_open_count": "crm_portal.generic_endpoints.get_open_count",
 }
 
 # Names kept as typed are formatted as text in the desk's list and report views (crm_portal/names.py).
@@ -120,7 +140,7 @@ doctype_js = {
 	# Approval state and "Envoyer la lettre de mission" (crm_portal/pipeline/mission_letter.py).
 	"Quotation": "public/js/quotation.js",
 }
-doctype_list_js = {"Lead": "public/js/lead_list.js"}
+doctype_list_js = {"Lead": "public/js/lead_list.js", "Quotation": "public/js/quotation_list.js"}
 
 # Print formats: account sheet and envelope (crm_portal/templates/print/)
 jinja = {
@@ -186,10 +206,15 @@ doc_events = {
 		"on_update": "crm_portal.forecast.log.refresh_last_action",
 		"after_delete": "crm_portal.forecast.log.refresh_last_action",
 	},
+	# A contact's or address's Dynamic Links only to accounts the user can read (crm_portal/write_rules.py).
 	"Contact": {
-		"before_validate": "crm_portal.arguments.checks.validate_document_values",
+		"before_validate": [
+			"crm_portal.arguments.checks.validate_document_values",
+			"crm_portal.write_rules.check_dynamic_links",
+		],
 		"validate": "crm_portal.accounts.contacts.validate_unique_email_per_account",
 	},
+	"Address": {"before_validate": "crm_portal.write_rules.check_dynamic_links"},
 	"Lead": {"validate": "crm_portal.leads.hooks.validate_lead"},
 	"CRM Portal Settings": {"on_update": "crm_portal.api.catalogs.sync_catalog_menu"},
 	# A field a stage requires of the account cannot be emptied while an open opportunity is in that stage.
@@ -239,10 +264,14 @@ doc_events = {
 		"on_update": [
 			"crm_portal.api.board.publish_board_update",
 			"crm_portal.forecast.log.on_opportunity_update",
+			"crm_portal.pipeline.board_figures.sync",
 		],
+		# The board's summary rows follow every change, db_set included (crm_portal/pipeline/board_figures.py).
+		"on_change": "crm_portal.pipeline.board_figures.sync",
 		"on_trash": [
 			"crm_portal.api.board.publish_board_update",
 			"crm_portal.forecast.log.on_opportunity_trash",
+			"crm_portal.pipeline.board_figures.sync",
 		],
 	},
 	# An e-mail on an opportunity's Quotation leaves once it is "Validée" and shows on the opportunity and its
@@ -266,5 +295,7 @@ doc_events = {
 # --------------
 scheduler_events = {
 	"daily": ["crm_portal.api.actions.send_late_actions_digest"],
+	# The board's summary rows compared with a recount, repaired and logged if they differ.
+	"weekly": ["crm_portal.pipeline.board_figures.check"],
 	"cron": {"*/5 * * * *": ["crm_portal.api.actions.send_meeting_reminders"]},
 }

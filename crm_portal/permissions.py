@@ -45,6 +45,8 @@ PERSON_FIELDS = {
 	"CRM Prospect": "account_manager",
 	# The stage-change log: its rows carry their opportunity's owner and salesperson (crm_portal/forecast/log.py).
 	"CRM Stage Change": "salesperson",
+	# The board's summary rows: per salesperson and owner of the opportunities (crm_portal/pipeline/board_figures.py).
+	"CRM Board Figures": "salesperson",
 }
 
 

@@ -9,6 +9,9 @@ the record at all is crm_portal/permissions.py (judged on the stored record and 
   their stored value (empty on a new record) whatever a client sends.
 - Links: an account, contact, opportunity or portfolio newly linked (a new record, a changed field, an
   added row) must be one the user can read; the refusal names neither the record nor anything of it.
+- A contact's or address's Dynamic Links (`check_dynamic_links`, doc_events of Contact and Address): a
+  newly added link to a record of a DocType the app walls (a CRM Prospect, an opportunity...) must be to
+  one the user can read: a contact put on another team's account would show on it and follow it.
 - Person fields: the salesperson, the assignee, the account manager may only be the user or a member of
   their team (Sales Person subtree); managers choose anyone; a portal user only themselves.
 
@@ -153,6 +156,20 @@ def check_readable(doctype: str | None, name: str) -> None:
 	if frappe.has_permission(doctype, "read", doc=name):
 		return
 	frappe.throw(refusal(doctype), frappe.PermissionError, title=_("Not permitted"))
+
+
+def check_dynamic_links(doc, method=None) -> None:
+	"""doc_events before_validate of Contact and Address."""
+	from crm_portal.generic_endpoints import is_walled
+
+	if exempt(doc):
+		return
+	before = doc.get_doc_before_save()
+	known = {(r.link_doctype, r.link_name) for r in (before.get("links") if before else None) or []}
+	for row in doc.get("links") or []:
+		target = (row.link_doctype, row.link_name)
+		if row.link_name and target not in known and is_walled(row.link_doctype):
+			check_readable(*target)
 
 
 # --- person fields -----------------------------------------------------------------------------------

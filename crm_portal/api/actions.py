@@ -19,6 +19,7 @@ from frappe.utils import cint, format_datetime, get_datetime, get_fullname, get_
 from crm_portal import actions
 from crm_portal.accounts.doctypes import check_links_readable
 from crm_portal.arguments.checks import DATETIME, checked_arguments
+from crm_portal.pipeline.board_queries import outer_order, team_lookups_once, union
 from crm_portal.teams import sales_person_of, scope_users
 from crm_portal.utils import atomic, bold_text, check_not_stale, parse_json_arg
 
@@ -123,6 +124,81 @@ def bucket_conditions(bucket: str, now: datetime) -> list:
 	return conditions
 
 
+def feed_branches(conditions: list) -> tuple[list, list[list]]:
+	"""The feed's conditions without its `assigned_to in (…)` and `status in (…)`, and the disjoint
+	branches `assigned_to = person and status = s` whose union they select. Each branch is one range of
+	`feed_index` (assigned_to, status, start) read in `start` order: a team's feed reads its first rows
+	per person, where `assigned_to in (…) order by start limit n` made MariaDB walk the `start` index
+	over every action of the firm (done ones included) until the page was full."""
+	rest, people, statuses = [], [None], [None]
+	for condition in conditions:
+		field, operator, value = condition
+		if field == "assigned_to" and operator == "in":
+			people = list(dict.fromkeys(value)) or [None]
+		elif field == "status" and operator == "in":
+			statuses = list(dict.fromkeys(value))
+		elif field == "status" and operator == "=":
+			statuses = [s for s in statuses if s in (None, value)] if statuses != [None] else [value]
+		else:
+			rest.append(condition)
+	if not statuses:
+		return rest, []  # "late" among done actions only: nothing to read
+	branches = [
+		[*([["assigned_to", "=", p]] if p is not None else []), *([["status", "=", s]] if s else [])]
+		for p in people
+		for s in statuses
+	]
+	return rest, branches
+
+
+FEED_FROM = f"from `tab{DOCTYPE}`"
+
+
+def with_feed_index(statement: str, branch: list) -> str:
+	"""A person's branch read through `feed_index`: left to itself, MariaDB walks `status_start_index`
+	(every open action of the firm in `start` order) to find one person's first actions."""
+	if not any(f[0] == "assigned_to" for f in branch) or statement.count(FEED_FROM) != 1:
+		return statement
+	return statement.replace(FEED_FROM, f"{FEED_FROM} force index (`feed_index`)")
+
+
+def feed_page(conditions: list, or_filters: list, order_by: str, start: int, length: int) -> list[dict]:
+	"""One page of the feed: the first start + length rows of each branch (each a `get_list` statement,
+	so every permission condition applies), ordered and cut again after their UNION ALL."""
+	rest, branches = feed_branches(conditions)
+	if len(branches) <= 1:
+		return frappe.get_list(
+			DOCTYPE,
+			filters=conditions,
+			or_filters=or_filters,
+			fields=FEED_FIELDS,
+			order_by=order_by,
+			limit_start=start,
+			limit_page_length=length,
+		)
+	parts = [
+		with_feed_index(
+			frappe.get_list(
+				DOCTYPE,
+				filters=[*rest, *branch],
+				or_filters=or_filters,
+				fields=FEED_FIELDS,
+				order_by=order_by,
+				limit_start=0,
+				limit_page_length=start + length,
+				run=0,
+			),
+			branch,
+		)
+		for branch in branches
+	]
+	return frappe.db.sql(
+		f"select * from ({union(parts)}) as `feed` order by {outer_order(order_by)}"
+		f" limit {int(length)} offset {int(start)}",
+		as_dict=True,
+	)
+
+
 def count_buckets(conditions: list, or_filters: list, now: datetime) -> dict:
 	"""Counts per bucket in two grouped queries: before now by status, from now on by day."""
 	past = frappe.get_list(
@@ -134,17 +210,32 @@ def count_buckets(conditions: list, or_filters: list, now: datetime) -> dict:
 		group_by="status",
 		order_by=None,
 	)
-	future = frappe.get_list(
+	# Days matter only up to the end of next week (today / this week / next week); beyond, one count
+	# ("later"): grouping every future day of a team or a firm by date made a temporary table of it.
+	week_after = actions.bucket_bounds(now)["later"][0]
+	soon = frappe.get_list(
 		DOCTYPE,
-		filters=[*conditions, ["start", ">", now]],
+		# "between" keeps the upper bound in the index range (see above); "> now" leaves `now` to the past
+		filters=[
+			*conditions,
+			["start", ">", now],
+			["start", "between", [now, week_after - timedelta(microseconds=1)]],
+		],
 		or_filters=or_filters,
 		fields=["date(`start`) as day", "count(name) as count"],  # `start` unquoted reads as SQL
 		group_by="date(`start`)",
 		order_by=None,
 	)
-	return actions.bucket_counts(
-		[(r.status, cint(r.count)) for r in past], [(r.day, cint(r.count)) for r in future], now
+	later = frappe.get_list(
+		DOCTYPE,
+		filters=[*conditions, ["start", ">=", week_after]],
+		or_filters=or_filters,
+		fields=["count(name) as count"],
+		order_by=None,
 	)
+	future = [(r.day, cint(r.count)) for r in soon]
+	future += [(week_after, cint(r.count)) for r in later if cint(r.count)]
+	return actions.bucket_counts([(r.status, cint(r.count)) for r in past], future, now)
 
 
 def decorate(rows: list[dict], now: datetime) -> list[dict]:
@@ -181,19 +272,19 @@ def get_actions(
 	now = now_datetime()
 	page_length = min(max(cint(page_length), 1), MAX_PAGE)
 	conditions, or_filters = feed_filters(scope, search, action_types, bool(cint(include_done)))
-	rows = frappe.get_list(
-		DOCTYPE,
-		filters=[*conditions, *bucket_conditions(bucket, now)],
-		or_filters=or_filters,
-		fields=FEED_FIELDS,
-		order_by=SORTS[sort],
-		limit_start=max(cint(start), 0),
-		limit_page_length=page_length + 1,
-	)
+	with team_lookups_once():
+		rows = feed_page(
+			[*conditions, *bucket_conditions(bucket, now)],
+			or_filters,
+			SORTS[sort],
+			max(cint(start), 0),
+			page_length + 1,
+		)
+		counts = count_buckets(conditions, or_filters, now)
 	return {
 		"actions": decorate(rows[:page_length], now),
 		"has_more": len(rows) > page_length,
-		"counts": count_buckets(conditions, or_filters, now),
+		"counts": counts,
 		"bucket": bucket,
 		"now": str(now),
 	}

@@ -220,7 +220,8 @@ def _get_board(portfolio, template, scope, weighted, search, filters, sort, page
 		fields=["name", "stage_name", "stage_type", "position", "color", "probability", "creates_quotation"],
 		order_by="position asc, name asc",
 	)
-	per_stage = figures(open_conditions, or_filters, "stage", branches)
+	# from the summary rows kept with every change when they answer exactly (crm_portal/pipeline/board_figures.py)
+	per_stage = board_queries.open_figures_by_stage(open_conditions, or_filters, branches)
 	# a portfolio may weight its board with the learned stage-to-win rates (crm_portal/forecast)
 	learned = weighted and forecast_queries.apply_learned_weights(per_stage, board["portfolios"])
 	open_stages = [s for s in stages if s.stage_type == rules.OPEN]
@@ -512,17 +513,7 @@ def _get_calendar(
 			),
 		}
 	]
-	cards = decorate(
-		board_queries.page(
-			[*conditions, *window],
-			or_filters,
-			card_fields(),
-			"expected_signature_date asc, name asc",
-			0,
-			page_length * months,
-			branches,
-		)
-	)
+	cards = decorate(calendar_cards(conditions, or_filters, span, page_length, branches))
 	for y, m in span:
 		key = f"{y:04d}-{m:02d}"
 		columns.append(
@@ -545,6 +536,37 @@ def _get_calendar(
 		"weighted": weighted,
 		"settings": board_settings(),
 	}
+
+
+CALENDAR_ORDER = "expected_signature_date asc, name asc"
+
+
+def calendar_cards(conditions: list, or_filters: list, span: list, page_length: int, branches: list) -> list:
+	"""The first `page_length` cards of each month, in one statement: per month (and per branch of the
+	rule) one `get_list` statement, a range of the month's dates with its own LIMIT, then their UNION ALL.
+	(One page of page_length x months cards over the whole window gave every card to the first busy
+	months and none to the later ones.)"""
+	parts = [
+		statement
+		for y, m in span
+		for statement in board_queries.statements(
+			[
+				*conditions,
+				["expected_signature_date", "between", [f"{y:04d}-{m:02d}-01", str(last_day(y, m))]],
+			],
+			or_filters,
+			branches,
+			fields=card_fields(),
+			order_by=CALENDAR_ORDER,
+			start=0,
+			page_length=page_length,
+		)
+	]
+	return frappe.db.sql(
+		f"select * from ({board_queries.union(parts)}) as `page`"
+		f" order by {board_queries.outer_order(CALENDAR_ORDER)}",
+		as_dict=True,
+	)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -4,16 +4,17 @@ The figures are computed by plain modules (crm_portal/forecast/stats.py, simulat
 module reads what they need through `frappe.get_list`, so a user's figures rest only on the deals and log
 rows they may read, within the chosen scope ("me", a team level, "all": crm_portal/teams.py)."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import flt, get_last_day, getdate, nowdate
+from frappe.utils import add_months, flt, get_last_day, getdate, nowdate
 
 from crm_portal.api.board import resolve_board
 from crm_portal.arguments.checks import DATE, Number, checked_arguments
 from crm_portal.forecast import queries, simulation, stats
 from crm_portal.forecast.risk import NO_ACTION, OVERDUE, STUCK
+from crm_portal.pipeline.board_queries import team_lookups_once
 from crm_portal.teams import scope_users
 from crm_portal.utils import bold_text
 
@@ -113,27 +114,38 @@ def expected_month(learned: dict, expected_signature_date, creation, today: date
 	return max(simulation.months_between(today.year, today.month, expected.year, expected.month), 0)
 
 
-def placed_deals(board: dict, users: list[str] | None, extra_filters: list | None = None) -> list:
+PLACED_FIELDS = [
+	"name",
+	"title",
+	"account_name",
+	"stage",
+	"stage_template",
+	"amount",
+	"probability",
+	"expected_signature_date",
+	"creation",
+]
+
+
+def placed_deals(
+	board: dict, users: list[str] | None, extra_filters: list | None = None, month: int | None = None
+) -> list:
 	"""The open deals of a board (within the user's walls and the scope) with their rate — their
-	stage's learned stage-to-win rate when known, else their probability — and their month."""
+	stage's learned stage-to-win rate when known, else their probability — and their month. With
+	`month` (an index: 0 = this one), only the deals of amount > 0 whose dates may place them in it are
+	read (month_windows), not every open deal; the caller keeps those whose `month` is that one."""
 	figures_of = board_learning(board)
 	today = getdate(nowdate())
-	deals = frappe.get_list(
-		"CRM Opportunity",
-		filters=[*open_filters(board, users), *(extra_filters or [])],
-		fields=[
-			"name",
-			"title",
-			"account_name",
-			"stage",
-			"stage_template",
-			"amount",
-			"probability",
-			"expected_signature_date",
-			"creation",
-		],
-		order_by=None,
-	)
+	base = [*open_filters(board, users), *(extra_filters or [])]
+	if month is None:
+		windows = [[]]
+	else:
+		windows = [[["amount", ">", 0], *window] for window in month_windows(figures_of, today, month)]
+	deals = []
+	for window in windows:
+		deals += frappe.get_list(
+			"CRM Opportunity", filters=[*base, *window], fields=PLACED_FIELDS, order_by=None
+		)
 	for deal in deals:
 		learned = figures_of.get(deal.stage_template) or {}
 		deal.rate = learned.get("rates", {}).get(deal.stage, flt(deal.probability) / 100)
@@ -141,12 +153,101 @@ def placed_deals(board: dict, users: list[str] | None, extra_filters: list | Non
 	return deals
 
 
+def month_windows(figures_of: dict, today: date, month: int) -> list[list]:
+	"""Filters whose union holds every open deal expected_month() places in month `month` (a few more
+	at the edges, a day either side): the dated ones whose date, moved by any template's delay, falls in
+	it (or before, for this month); the undated ones whose creation, moved by any template's cycle, does
+	(all of them for this month: a template with no cycle places them there)."""
+	first = getdate(add_months(today.replace(day=1), month))
+	after = getdate(add_months(first, 1))
+	slips = [round(learned.get("slip_days") or 0) for learned in figures_of.values()] + [0]
+	dated = [
+		["expected_signature_date", "is", "set"],
+		["expected_signature_date", "<", after - timedelta(days=min(slips) - 1)],
+	]
+	if month > 0:
+		dated.append(["expected_signature_date", ">=", first - timedelta(days=max(slips) + 1)])
+	undated = [["expected_signature_date", "is", "not set"]]
+	if month == 0:
+		return [dated, undated]
+	cycles = [
+		round(learned["cycle_days"])
+		for learned in figures_of.values()
+		if learned.get("cycle_days") is not None
+	]
+	if not cycles:
+		return [dated]
+	undated += [
+		["creation", "<", datetime.combine(after - timedelta(days=min(cycles) - 1), time.min)],
+		["creation", ">=", datetime.combine(first - timedelta(days=max(cycles) + 1), time.min)],
+	]
+	return [dated, undated]
+
+
+SUMS = [
+	"count(name) as deals",
+	"sum(amount) as a",
+	"sum(amount * amount) as a2",
+	"sum(amount * probability) as ap",
+	"sum(amount * amount * probability) as a2p",
+	"sum(amount * amount * probability * probability) as a2pp",
+]
+
+
+def month_number(day: date) -> int:
+	return day.year * 12 + day.month - 1
+
+
+def shifted_month(field: str, days: int) -> str:
+	"""SQL of the month number (year x 12 + month - 1) of `field` moved by `days` (an int we computed)."""
+	moved = f"{field} + interval {int(days)} day"
+	return f"year({moved}) * 12 + month({moved}) - 1"
+
+
+def monthly_groups(
+	filters: list, field: str, shifts: dict[str, int | None], default: int | None
+) -> list[tuple[dict, int | None]]:
+	"""The deals of `filters` summed per (template, stage, month of `field` moved by the template's
+	shift in days), with that month's number (None: a template whose deals are expected this month).
+	`shifts`: template -> days or None; a template missing from it moves by `default`. One statement
+	per distinct shift (one for a single template): some dozens of rows, not one per deal or day."""
+	by_shift: dict[int | None, list[str]] = {}
+	for template, shift in shifts.items():
+		by_shift.setdefault(shift, []).append(template)
+	out = []
+	for index, (shift, templates) in enumerate(by_shift.items() or [(default, [])]):
+		fields = ["stage_template", "stage", f"{shifted_month(field, shift or 0)} as ym", *SUMS]
+		group_by = "stage_template, stage, ym"
+		others = [t for t in shifts if t not in templates]
+		if index == 0:  # also the deals of the templates missing from `shifts`
+			extra = [["stage_template", "not in", others]] if others else []
+			if default is not None and default != shift:
+				fields.insert(3, f"{shifted_month(field, default)} as ym0")
+				group_by += ", ym0"
+		else:
+			extra = [["stage_template", "in", templates]]
+		for row in frappe.get_list(
+			"CRM Opportunity",
+			filters=[*filters, *extra],
+			fields=fields,
+			group_by=group_by,
+			order_by=None,
+		):
+			if row.stage_template in shifts:
+				month = None if shift is None else row.ym
+			else:
+				month = None if default is None else row.get("ym0", row.ym)
+			out.append((row, month))
+	return out
+
+
 def forecast_inputs(
 	board: dict, users: list[str] | None, months: int = 6, exact: int = simulation.EXACT_DEALS
 ) -> tuple[list, list, dict[int, int]]:
-	"""(largest deals one by one, the others summed per stage and date, deal count per month index):
-	the EXACT_DEALS largest open deals are read one by one, every other one only through two grouped
-	queries, so the forecast costs the same at 1 000 or 100 000 opportunities."""
+	"""(largest deals one by one, the others summed per stage and month, deal count per month index):
+	the EXACT_DEALS largest open deals are read one by one (an index gives them in order), every other
+	one only through grouped statements summing them per template, stage and expected month — so the
+	forecast reads some dozens of rows whether the board holds 1 000 or 100 000 opportunities."""
 	figures_of = board_learning(board)
 	today = getdate(nowdate())
 	filters = [*open_filters(board, users), ["amount", ">", 0]]
@@ -176,47 +277,31 @@ def forecast_inputs(
 		deals.append(simulation.OpenDeal(row.name, flt(row.amount), rate, month))
 	if len(top) < exact:
 		return deals, [], counts
-	rest = [*filters, ["name", "not in", [row.name for row in top]]]
+	# the others: after the last one read in (amount desc, name asc) order
+	smallest = top[-1].amount
+	ties = [row.name for row in top if row.amount == smallest]
+	rest = [*filters, ["amount", "<=", smallest], ["name", "not in", ties]]
 	# deals expected after the horizon (once moved by the observed delay) count in no month
 	_year, _month = divmod(today.month - 1 + months, 12)
 	after_horizon = date(today.year + _year, _month + 1, 1)
 	slips = [learned.get("slip_days") or 0 for learned in figures_of.values()] or [0]
 	latest = queries.plus_days(after_horizon, -min(slips))
-	sums = [
-		"count(name) as deals",
-		"sum(amount) as a",
-		"sum(amount * amount) as a2",
-		"sum(amount * probability) as ap",
-		"sum(amount * amount * probability) as a2p",
-		"sum(amount * amount * probability * probability) as a2pp",
-	]
-	grouped = [
-		(row, row.expected_signature_date, None)
-		for row in frappe.get_list(
-			"CRM Opportunity",
-			filters=[
-				*rest,
-				["expected_signature_date", "is", "set"],
-				["expected_signature_date", "<", latest],
-			],
-			fields=["stage_template", "stage", "expected_signature_date", *sums],
-			group_by="stage_template, stage, expected_signature_date",
-			order_by=None,
-		)
-	] + [
-		(row, None, row.created)
-		for row in frappe.get_list(
-			"CRM Opportunity",
-			filters=[*rest, ["expected_signature_date", "is", "not set"]],
-			fields=["stage_template", "stage", "date(creation) as created", *sums],
-			group_by="stage_template, stage, created",
-			order_by=None,
-		)
-	]
+	slip_shifts = {t: round(learned.get("slip_days") or 0) for t, learned in figures_of.items()}
+	cycle_shifts = {
+		t: None if learned.get("cycle_days") is None else round(learned["cycle_days"])
+		for t, learned in figures_of.items()
+	}
+	grouped = monthly_groups(
+		[*rest, ["expected_signature_date", "is", "set"], ["expected_signature_date", "<", latest]],
+		"expected_signature_date",
+		slip_shifts,
+		0,
+	) + monthly_groups([*rest, ["expected_signature_date", "is", "not set"]], "creation", cycle_shifts, None)
+	this_month = month_number(today)
 	groups = []
-	for row, expected, created in grouped:
+	for row, number in grouped:
 		learned = figures_of.get(row.stage_template) or {}
-		month = expected_month(learned, expected, created, today)
+		month = 0 if number is None else max(int(number) - this_month, 0)
 		if month < months:
 			counts[month] = counts.get(month, 0) + int(row.deals or 0)
 		rate = learned.get("rates", {}).get(row.stage)
@@ -249,11 +334,12 @@ def get_forecast(
 	check_read()
 	board = forecast_board(portfolio, template)
 	users = scope_users(scope)
-	deals, groups, counts = forecast_inputs(board, users, months)
-	rows = simulation.forecast(deals, months, groups=groups)
 	today = getdate(nowdate())
 	keys = month_keys(today, months)
-	signed = signed_by_month(board, users, today, keys)
+	with team_lookups_once():  # the user's team, looked up once for all the statements
+		deals, groups, counts = forecast_inputs(board, users, months)
+		signed = signed_by_month(board, users, today, keys)
+	rows = simulation.forecast(deals, months, groups=groups)
 	return {
 		"months": [
 			{
@@ -310,8 +396,9 @@ def get_forecast_deals(
 		month = next((key for key in keys if int(key[5:]) == month), str(month))
 	if month not in keys:
 		frappe.throw(_("Month {0} is not in the forecast").format(bold_text(str(month)[:7])))
-	deals = placed_deals(forecast_board(portfolio, template), scope_users(scope))
 	index = keys.index(month)
+	with team_lookups_once():
+		deals = placed_deals(forecast_board(portfolio, template), scope_users(scope), month=index)
 	chosen = [d for d in deals if d.month == index and flt(d.amount) > 0]
 	chosen.sort(key=lambda d: (-flt(d.amount) * d.rate, d.name))
 	return [
@@ -341,6 +428,23 @@ def reason_labels(deal, codes: list[str], context: dict) -> list[dict]:
 	return [{"code": code, "label": labels[code]()} for code in codes]
 
 
+RISK_FIELDS = [
+	"name",
+	"title",
+	"account_name",
+	"portfolio",
+	"stage",
+	"status",
+	"amount",
+	"currency",
+	"expected_signature_date",
+	"creation",
+	"last_action_on",
+	"next_action_date",
+	"stage_since",
+]
+
+
 @frappe.whitelist()
 @checked_arguments(limit=Number(1, MAX_LIMIT, integer=True))
 @frappe.read_only()
@@ -348,34 +452,24 @@ def get_deals_at_risk(
 	portfolio: str | None = None, scope: str = "me", limit: int = 50, template: str | None = None
 ) -> list[dict]:
 	"""Open deals at risk (expected signature date passed, no action for N days, in their stage beyond
-	its 80th percentile time), most reasons and largest amount first."""
+	its 80th percentile time), most reasons and largest amount first. The database picks the deals of
+	each reason (queries.risk_candidates: a few hundred short rows, not every open deal); only the
+	`limit` first ones are read whole and their reasons told by the rule itself (forecast/risk.py)."""
 	check_read()
 	board = forecast_board(portfolio, template)
 	filters = [["portfolio", "in", board["portfolios"] or [""]], ["status", "=", "Open"]]
 	users = scope_users(scope)
 	if users is not None:
 		filters.append(["salesperson", "in", users or [""]])
-	deals = frappe.get_list(
-		"CRM Opportunity",
-		filters=filters,
-		fields=[
-			"name",
-			"title",
-			"account_name",
-			"portfolio",
-			"stage",
-			"status",
-			"amount",
-			"currency",
-			"expected_signature_date",
-			"creation",
-			"last_action_on",
-			"next_action_date",
-			"stage_since",
-		],
-		order_by=None,
-	)
 	context = queries.risk_context()
+	with team_lookups_once():
+		chosen = queries.risk_candidates(board, filters, context)[:limit]
+		deals = frappe.get_list(
+			"CRM Opportunity",
+			filters=[*filters, ["name", "in", chosen or [""]]],
+			fields=RISK_FIELDS,
+			order_by=None,
+		)
 	flagged = []
 	for deal in deals:
 		codes = queries.deal_risks(deal, context)

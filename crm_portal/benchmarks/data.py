@@ -348,6 +348,7 @@ def rebuild_derived() -> None:
 			frappe.db.sql(f"update {join.replace('where', 'set o.last_action_on = a.completed_on where', 1)}")
 			frappe.db.commit()
 	for path in (
+		"crm_portal.pipeline.board_figures.rebuild",
 		"crm_portal.pipeline.summary.rebuild",
 		"crm_portal.pipeline.board_summary.rebuild",
 		"crm_portal.pipeline.search_index.rebuild",
@@ -388,6 +389,10 @@ def remove_generated() -> None:
 	):
 		frappe.db.delete(doctype, {field: ("like", pattern)})
 		frappe.db.commit()
+	from crm_portal.pipeline import board_figures
+
+	board_figures.rebuild()  # the board's summary rows, without the deleted opportunities
+	frappe.db.commit()
 	for k in reversed(range(SELLERS)):
 		if frappe.db.exists("Sales Person", f"_Bench SP {k:03d}"):
 			frappe.delete_doc("Sales Person", f"_Bench SP {k:03d}", force=True, ignore_permissions=True)

@@ -17,6 +17,8 @@ from datetime import datetime, time, timedelta
 import frappe
 from frappe.utils import add_months, get_datetime, getdate, now_datetime
 
+from crm_portal.pipeline import board_figures
+
 DOCTYPE = "CRM Opportunity"
 STAGE_CHANGE = "CRM Stage Change"
 MARKER = "Historique de démonstration"  # the description of every generated deal
@@ -213,4 +215,6 @@ def rewrite_past(doc, moves: list, status_of: dict, stage, now: datetime, deal: 
 		updates["stage_since"] = last_move
 	if doc.status == "Open" and frappe.get_meta(DOCTYPE).has_field("last_action_on"):
 		updates["last_action_on"] = max(moves[0][0], now - timedelta(days=deal["last_action_days"]))
-	frappe.db.set_value(DOCTYPE, doc.name, updates, update_modified=False)
+	# the owner moves the deal's row of the board's figures (crm_portal/pipeline/board_figures.py)
+	with board_figures.changing(doc.name):
+		frappe.db.set_value(DOCTYPE, doc.name, updates, update_modified=False)

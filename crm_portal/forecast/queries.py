@@ -6,6 +6,7 @@ uses for every viewer alike (80th percentile time per stage, learned stage-to-wi
 of the whole template, like the typed probability an admin sets: computed once, cached a few minutes."""
 
 import hashlib
+import time
 from datetime import date, timedelta
 
 import frappe
@@ -18,7 +19,31 @@ LEARNING_MONTHS = 24
 CACHE_KEY = "crm_portal:forecast:template_figures"
 STATS_CACHE_KEY = "crm_portal:forecast:stats"
 CACHE_SECONDS = 600
+KEEP_SECONDS = 24 * 3600
 LOG_FIELDS = ["opportunity", "changed_on", "to_stage", "to_status", "amount"]
+
+
+# Composite indexes of the forecast's statements on CRM Opportunity (created by its on_doctype_update
+# and the patch forecast_indexes); test_forecast checks their plans. forecast_index gives the largest open
+# deals in (amount desc, name asc) order without a sort and covers the grouped sums; risk_index covers
+# the at-risk statements ("stuck": a range on stage and stage_since); forecast_signed_index covers the
+# signed amounts of the coming months.
+INDEXES = {
+	"forecast_index": [
+		"portfolio", "status", "amount desc", "name", "stage_template", "stage", "probability",
+		"expected_signature_date", "creation",
+	],
+	"risk_index": [
+		"portfolio", "status", "stage", "stage_since", "expected_signature_date", "creation",
+		"last_action_on", "next_action_date", "amount", "salesperson",
+	],
+	"forecast_signed_index": ["portfolio", "status", "signed_on", "amount", "salesperson"],
+}  # fmt: skip
+
+
+def add_indexes() -> None:
+	for name, columns in INDEXES.items():
+		frappe.db.add_index("CRM Opportunity", columns, name)
 
 
 def settings_min_sample() -> int:
@@ -85,14 +110,37 @@ def scope_stats(
 
 def template_figures(template: str) -> dict:
 	"""What the board and the forecast weigh every deal of a template with, for every viewer alike, over
-	the last 24 months of all its portfolios and salespeople (cached CACHE_SECONDS): {"p80": {stage:
-	days}, "rates": {stage: learned stage-to-win rate}, "cycle_days": float | None, "slip_days": median
-	days between expected and actual signature | None}; a figure resting on too few deals is left out."""
-	cache = frappe.cache()
-	key = f"{CACHE_KEY}:{template}"
-	cached = cache.get_value(key, expires=True)
-	if cached is not None:
-		return cached
+	the last 24 months of all its portfolios and salespeople: {"p80": {stage: days}, "rates": {stage:
+	learned stage-to-win rate}, "cycle_days": float | None, "slip_days": median days between expected and
+	actual signature | None}; a figure resting on too few deals is left out.
+
+	Computing them reads the template's whole log (about 1 s at 500 000 stage changes), so no reader waits
+	for it once it has been done: a copy older than CACHE_SECONDS is still served while a background job
+	(one per template) computes the next; only the first read after a clear, or after KEEP_SECONDS
+	without a reader, computes in the request."""
+	cached = frappe.cache().get_value(f"{CACHE_KEY}:{template}", expires=True)
+	if cached is None:
+		return refresh_template_figures(template)
+	if time.time() - cached["at"] > CACHE_SECONDS:
+		frappe.enqueue(
+			"crm_portal.forecast.queries.refresh_template_figures",
+			queue="short",
+			job_id=f"{CACHE_KEY}:{template}",
+			deduplicate=True,
+			template=template,
+		)
+	return cached["value"]
+
+
+def refresh_template_figures(template: str) -> dict:
+	value = compute_template_figures(template)
+	frappe.cache().set_value(
+		f"{CACHE_KEY}:{template}", {"at": time.time(), "value": value}, expires_in_sec=KEEP_SECONDS
+	)
+	return value
+
+
+def compute_template_figures(template: str) -> dict:
 	portfolios = frappe.get_all("CRM Portfolio", filters={"stage_template": template}, pluck="name")
 	stages = [s.name for s in template_stages([template])]
 	min_sample = settings_min_sample()
@@ -110,7 +158,7 @@ def template_figures(template: str) -> dict:
 		as_list=True,
 	)
 	delays = [(getdate(signed) - getdate(expected)).days for signed, expected in won]
-	value = {
+	return {
 		"p80": {
 			stage: fig.p80_days.value
 			for stage, fig in figures.stages.items()
@@ -120,8 +168,6 @@ def template_figures(template: str) -> dict:
 		"cycle_days": figures.cycle_days.value,
 		"slip_days": stats.shown(stats.percentile(delays, 50), len(delays), min_sample).value,
 	}
-	cache.set_value(key, value, expires_in_sec=CACHE_SECONDS)
-	return value
 
 
 def clear_template_figures() -> None:
@@ -167,6 +213,55 @@ def deal_risks(deal, context: dict) -> list[str]:
 		stage_since=deal.get("stage_since"),
 	)
 	return risk_reasons(state, context["now"], context["no_action_days"], context["p80"][template])
+
+
+def risk_candidates(board: dict, filters: list, context: dict) -> list[str]:
+	"""The open deals of `filters` at risk, most reasons and largest amount first: one short statement
+	per reason (per stage for "stuck"), each the rule of forecast/risk.py written as filters an index
+	answers — overdue: expected signature date before today; no action: creation, last done action and
+	next planned action all older than the cutoff (an empty date counts as old, as the rule ignores it);
+	stuck: in the stage since before now minus its 80th percentile. Fills context["p80"] per template."""
+	now = context["now"]
+	sets = [
+		[*filters, ["expected_signature_date", "is", "set"], ["expected_signature_date", "<", now.date()]]
+	]
+	if context["no_action_days"]:
+		cutoff = now - timedelta(days=context["no_action_days"])
+		sets.append(
+			[
+				*filters,
+				["creation", "<", cutoff],
+				["last_action_on", "<", cutoff],
+				["next_action_date", "<", cutoff],
+			]
+		)
+	by_template: dict[str, list[str]] = {}
+	for portfolio in board["portfolios"]:
+		template = frappe.get_cached_value("CRM Portfolio", portfolio, "stage_template")
+		if template:
+			by_template.setdefault(template, []).append(portfolio)
+	for template, portfolios in by_template.items():
+		if template not in context["p80"]:
+			context["p80"][template] = template_figures(template)["p80"]
+		for stage, days in context["p80"][template].items():
+			sets.append(
+				[
+					*filters,
+					["portfolio", "in", portfolios],
+					["stage", "=", stage],
+					["stage_since", "is", "set"],
+					["stage_since", "<", now - timedelta(days=days)],
+				]
+			)
+	reasons: dict[str, int] = {}
+	amounts: dict[str, float] = {}
+	for conditions in sets:
+		for name, amount in frappe.get_list(
+			"CRM Opportunity", filters=conditions, fields=["name", "amount"], order_by=None, as_list=True
+		):
+			reasons[name] = reasons.get(name, 0) + 1
+			amounts[name] = float(amount or 0)
+	return sorted(reasons, key=lambda name: (-reasons[name], -amounts[name], name))
 
 
 def learned_weights(portfolios: list[str]) -> dict[str, float] | None:

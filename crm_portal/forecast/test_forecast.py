@@ -6,7 +6,9 @@ it obeys the opportunities' walls. The figures are checked on a generated histor
 
 import json
 import random
+import time
 from datetime import timedelta
+from unittest.mock import patch
 
 import frappe
 from frappe.tests.utils import FrappeTestCase, change_settings
@@ -243,6 +245,33 @@ class TestStageChangeLog(FrappeTestCase):
 		backfill_stage_changes.execute()  # idempotent
 		self.assertEqual(len(rows_of(opp.name)), 3)
 
+	def test_backfill_reads_and_writes_a_page_at_once(self):
+		"""Installed sites hold 100 000+ opportunities: a page costs the same few statements whatever
+		its size (no statement per opportunity)."""
+		from crm_portal.benchmarks.personas import recording_queries
+
+		made = [self.new_opportunity(title=f"_Test Log Page {i}", amount=100 * i) for i in range(4)]
+		with self.set_user(SELLER):
+			for opp in made[:2]:
+				doc = frappe.get_doc("CRM Opportunity", opp.name)
+				doc.stage = PROPOSAL
+				doc.save(ignore_version=False)
+		frappe.db.delete(LOG, {"opportunity": ("in", [o.name for o in made])})
+		page = frappe.get_all(
+			"CRM Opportunity",
+			filters={"name": ("in", [o.name for o in made])},
+			fields=backfill_stage_changes.OPPORTUNITY_FIELDS,
+		)
+		stage_types = dict(frappe.get_all("CRM Stage", fields=["name", "stage_type"], as_list=True))
+		with recording_queries() as statements:
+			written = backfill_stage_changes.backfill(page, stage_types)
+		self.assertEqual(written, 6)  # 4 creations, 2 moves
+		tables = ("`tabCRM Stage Change`", "`tabVersion`", "`tabCRM Opportunity`")
+		data = [q for q, _values in statements if any(t in q for t in tables)]
+		self.assertLessEqual(len(data), 4, data)  # logged ones, Versions, one INSERT, one UPDATE
+		self.assertEqual([r.to_stage for r in rows_of(made[0].name)], [QUALIF, PROPOSAL])
+		self.assertEqual([r.to_stage for r in rows_of(made[3].name)], [QUALIF])
+
 	def test_done_action_sets_last_action_on(self):
 		opp = self.new_opportunity(title="_Test Log Action")
 		with self.set_user(SELLER):
@@ -337,6 +366,25 @@ class TestForecastFigures(FrappeTestCase):
 		self.assertTrue(1 <= qualification["median_days"] <= qualification["p80_days"] <= 20)
 		self.assertAlmostEqual(result["win_rate"]["value"], qualification["learned_rate"], places=3)
 		self.assertEqual(result["deals"], 1000)
+
+	def test_an_old_copy_of_the_learned_figures_is_served_while_a_job_computes_the_next(self):
+		"""No reader waits for the pass over the whole log once it has been made (queries.template_figures)."""
+		fresh = queries.template_figures(GEN_TEMPLATE)
+		key = f"{queries.CACHE_KEY}:{GEN_TEMPLATE}"
+		old = {"p80": {}, "rates": {GEN_QUALIF: 0.5}, "cycle_days": None, "slip_days": None}
+		frappe.cache().set_value(
+			key, {"at": time.time() - queries.CACHE_SECONDS - 1, "value": old}, expires_in_sec=60
+		)
+		with patch("frappe.enqueue") as enqueue:
+			self.assertEqual(queries.template_figures(GEN_TEMPLATE), old)
+		enqueue.assert_called_once()
+		self.assertEqual(enqueue.call_args.args[0], "crm_portal.forecast.queries.refresh_template_figures")
+		self.assertTrue(enqueue.call_args.kwargs["deduplicate"])
+		# what the job does: the next reader gets the recomputed figures, and no job while they are fresh
+		queries.refresh_template_figures(GEN_TEMPLATE)
+		with patch("frappe.enqueue") as enqueue:
+			self.assertEqual(queries.template_figures(GEN_TEMPLATE), fresh)
+		enqueue.assert_not_called()
 
 	def test_min_sample_hides_figures(self):
 		with change_settings("CRM Portal Settings", {"forecast_min_sample": 1001}), self.set_user(MANAGER):
@@ -445,3 +493,136 @@ class TestForecastFigures(FrappeTestCase):
 		grouped = simulation.expected_by_month(top, 4, groups)
 		for a, b in zip(one_by_one, grouped, strict=True):
 			self.assertAlmostEqual(a, b, places=6)
+
+	def test_deals_at_risk_match_the_rule_deal_by_deal(self):
+		"""The database picks the deals of each reason (queries.risk_candidates); the answer is the one
+		of the rule (forecast/risk.py) applied to every open deal, in the same order."""
+		with self.set_user(SELLER):
+			made = {
+				key: create_test_opportunity(
+					portfolio=self.portfolio, account=self.customer, title=f"_Test Risk {key}", amount=amount
+				).name
+				for key, amount in (
+					("overdue", 300),
+					("quiet", 200),
+					("stuck", 100),
+					("fine", 50),
+					("all", 10),
+				)
+			}
+		p80 = queries.template_figures(GEN_TEMPLATE)["p80"][GEN_QUALIF]
+		long_ago = now_datetime() - timedelta(days=max(2 * p80, 90))
+		for key, values in (
+			(
+				"overdue",
+				{"expected_signature_date": add_days(today(), -3), "next_action_date": now_datetime()},
+			),
+			("quiet", {"creation": long_ago, "stage_since": now_datetime()}),
+			("stuck", {"stage_since": long_ago, "next_action_date": now_datetime()}),
+			("fine", {"expected_signature_date": add_days(today(), 30), "next_action_date": now_datetime()}),
+			(
+				"all",
+				{
+					"expected_signature_date": add_days(today(), -1),
+					"creation": long_ago,
+					"stage_since": long_ago,
+				},
+			),
+		):
+			frappe.db.set_value("CRM Opportunity", made[key], values, update_modified=False)
+		with self.set_user(MANAGER):
+			listed = forecast_api.get_deals_at_risk(portfolio=self.portfolio, scope="all", limit=500)
+			context = queries.risk_context()
+			expected = []
+			for deal in frappe.get_list(
+				"CRM Opportunity",
+				filters={"portfolio": self.portfolio, "status": "Open"},
+				fields=forecast_api.RISK_FIELDS,
+			):
+				if codes := queries.deal_risks(deal, context):
+					expected.append((-len(codes), -deal.amount, deal.name, codes))
+		expected.sort()
+		self.assertEqual(
+			[(d["name"], [r["code"] for r in d["reasons"]]) for d in listed],
+			[(name, codes) for _count, _amount, name, codes in expected],
+		)
+		codes_of = {d["name"]: [r["code"] for r in d["reasons"]] for d in listed}
+		self.assertEqual(codes_of[made["all"]], ["overdue", "no_action", "stuck"])
+		self.assertEqual(codes_of[made["overdue"]], ["overdue"])
+		self.assertEqual(codes_of[made["quiet"]], ["no_action"])
+		self.assertEqual(codes_of[made["stuck"]], ["stuck"])
+		self.assertNotIn(made["fine"], codes_of)
+		self.assertEqual(listed[0]["name"], made["all"])
+
+
+class TestForecastStatements(FrappeTestCase):
+	"""The guard of the forecast's speed (issue 18: ≤ 100 ms at 100 000 opportunities): its statements
+	do not grow with the number of deals, and each heavy one can use the index made for it
+	(queries.INDEXES) — a change of a statement or of the indexes that loses it fails here."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		create_test_user(FORECASTER)
+		create_test_user(MANAGER, roles=("Sales Manager",))
+		cls.portfolio = create_test_portfolio(
+			"_Test Forecast Index Portfolio", create_test_template(GEN_TEMPLATE, GEN_STAGES)
+		)
+		cls.customer = create_test_customer("_Test Forecast Customer")
+
+	def add_deals(self, count: int) -> None:
+		with self.set_user(FORECASTER):
+			for i in range(count):
+				create_test_opportunity(
+					portfolio=self.portfolio,
+					account=self.customer,
+					title=f"_Test Indexed {i}",
+					amount=100 * (i + 1),
+					expected_signature_date=add_days(today(), 20 * i - 30) if i % 3 else None,
+				)
+
+	def statements(self) -> list[str]:
+		"""The SELECTs on CRM Opportunity of the panel (its grouped sums forced: 2 deals read one by one),
+		the report's at-risk list and the signed amounts, as a Sales Manager with scope "all"."""
+		from crm_portal.benchmarks.personas import recording_queries
+
+		with self.set_user(MANAGER), recording_queries() as recorded:
+			board_ = forecast_api.forecast_board(self.portfolio, None)
+			forecast_api.forecast_inputs(board_, None, 6, exact=2)
+			forecast_api.get_forecast(portfolio=self.portfolio, scope="all")
+			forecast_api.get_deals_at_risk(portfolio=self.portfolio, scope="all", limit=500)
+		return [
+			query
+			for query, _values in recorded
+			if "from `tabCRM Opportunity`" in query and query.lstrip().lower().startswith("select")
+		]
+
+	def test_statements_do_not_grow_with_the_deals(self):
+		self.add_deals(6)
+		self.statements()  # the cached figures of the template, read once
+		few = self.statements()
+		self.add_deals(12)
+		self.assertEqual(len(self.statements()), len(few))
+
+	def test_heavy_statements_can_use_their_index(self):
+		self.add_deals(6)
+		self.statements()  # the cached figures of the template, read once
+		seen = {}
+		for query in self.statements():
+			if "`name` in (" in query:  # the chosen deals, read by primary key
+				continue
+			if "group by stage_template" in query or "order by amount desc" in query:
+				index = "forecast_index"  # the largest deals in order; the others summed per month
+			elif "`status` = 'Won'" in query:
+				index = "forecast_signed_index"  # what is signed in the coming months
+			else:
+				index = "risk_index"  # the deals of one at-risk reason
+			plan = frappe.db.sql(f"explain {query}", as_dict=True)
+			keys = (plan[0].get("possible_keys") or "").split(",")
+			self.assertIn(index, keys, f"{index} unusable for: {' '.join(query.split())[:400]}")
+			seen[index] = seen.get(index, 0) + 1
+		# the largest deals (twice), 2 grouped sums, the signed amounts, at least 2 at-risk reasons
+		# (overdue, no action; "stuck" per stage with an 80th percentile)
+		self.assertEqual(seen["forecast_index"], 4)
+		self.assertEqual(seen["forecast_signed_index"], 1)
+		self.assertGreaterEqual(seen["risk_index"], 2)

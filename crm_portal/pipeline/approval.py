@@ -63,11 +63,23 @@ REASON_FIELD = "crm_refusal_reason"
 # --- install -------------------------------------------------------------------------------------------
 
 
+# Frappe gives the role "All" to every user, portal users (Website User) included: a transition or a state
+# open to "All" would let a client of the portal validate, approve or edit a quotation. Early copies of the
+# shipped workflow said "All"; the shipped file now says "Desk User".
+OPEN_TO_EVERYONE = "All"
+
+
 def install_workflow() -> None:
-	"""after_install / after_migrate: create the shipped Workflow when it does not exist. Never updated
-	afterwards, so an admin's edits (a condition, an extra transition, is_active off) survive migrations;
-	its states and actions are fixtures (Workflow State, Workflow Action Master)."""
-	if frappe.db.exists("Workflow", WORKFLOW) or not frappe.db.exists("DocType", "Quotation"):
+	"""after_install / after_migrate: create the shipped Workflow when it does not exist. Otherwise leave it
+	as it is, so an admin's edits (a condition, an extra transition, is_active off) survive migrations,
+	with one repair: a transition or a state open to the role "All" (an early copy) gets the shipped role
+	back. Its states and actions are fixtures (Workflow State, Workflow Action Master)."""
+	if not frappe.db.exists("DocType", "Quotation"):
+		return
+	with open(WORKFLOW_FILE, encoding="utf-8") as f:
+		values = json.load(f)
+	if frappe.db.exists("Workflow", WORKFLOW):
+		repair_workflow(values)
 		return
 	for state in STATES:
 		if not frappe.db.exists("Workflow State", state):
@@ -79,9 +91,27 @@ def install_workflow() -> None:
 			frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": action}).insert(
 				ignore_permissions=True
 			)
-	with open(WORKFLOW_FILE, encoding="utf-8") as f:
-		values = json.load(f)
 	frappe.get_doc(values).insert(ignore_permissions=True)
+
+
+def repair_workflow(shipped: dict) -> None:
+	"""Give the shipped role back to the stored workflow's transitions and states open to "All" (those of
+	the shipped file by their state and action; an admin's extra ones the shipped file's first role)."""
+	workflow = frappe.get_doc("Workflow", WORKFLOW)
+	default = shipped["transitions"][0]["allowed"]
+	roles = {(t["state"], t["action"]): t["allowed"] for t in shipped["transitions"]}
+	edit_roles = {s["state"]: s["allow_edit"] for s in shipped["states"]}
+	changed = False
+	for row in workflow.transitions:
+		if row.allowed == OPEN_TO_EVERYONE:
+			row.allowed = roles.get((row.state, row.action), default)
+			changed = True
+	for row in workflow.states:
+		if row.allow_edit == OPEN_TO_EVERYONE:
+			row.allow_edit = edit_roles.get(row.state, default)
+			changed = True
+	if changed:
+		workflow.save(ignore_permissions=True)
 
 
 def workflow_active() -> bool:

@@ -262,3 +262,104 @@ def pages(sqls: list[str]) -> list[dict]:
 	if not sqls:
 		return []
 	return frappe.db.sql(union(sqls), as_dict=True)
+
+
+# --- the figures from the summary rows ---------------------------------------------------------------
+
+SUMMARY = "CRM Board Figures"  # crm_portal/pipeline/board_figures.py
+# The board's conditions the summary rows carry (open opportunities of some portfolios, of some people).
+SUMMARY_CONDITIONS = {("portfolio", "in"), ("portfolio", "="), ("salesperson", "in"), ("salesperson", "=")}
+
+
+def open_figures_by_stage(conditions: list, or_filters: list, branches: list[list]) -> dict[str, dict]:
+	"""The board's column figures (open opportunities per stage): from the summary rows when they answer
+	exactly what `frappe.get_list` on the opportunities would, else from the opportunities."""
+	summary = summary_conditions(conditions, or_filters)
+	if summary is not None and summary_answers(frappe.session.user):
+		return summary_figures(summary)
+	return figures(conditions, or_filters, "stage", branches)
+
+
+def summary_conditions(conditions: list, or_filters: list) -> list | None:
+	"""The board's conditions as conditions on the summary rows (None: they need the opportunities: a
+	search, a "Filtrer" filter, anything but portfolios, people and the open status)."""
+	if or_filters:
+		return None
+	kept = []
+	for condition in conditions:
+		field, operator, value = condition[0], condition[1], condition[2]
+		if (field, operator) == ("status", "=") and value == "Open":
+			continue
+		if (field, operator) not in SUMMARY_CONDITIONS:
+			return None
+		kept.append([field, operator, value])
+	return kept
+
+
+def summary_figures(conditions: list) -> dict[str, dict]:
+	"""count / amount / days (real and weighted) per stage from the summary rows, read with `get_list` as
+	the user: the opportunities' rule (permission_query_conditions), roles and User Permissions apply."""
+	rows = frappe.get_list(
+		SUMMARY,
+		filters=conditions,
+		fields=[
+			"stage as grp",
+			"sum(opportunities) as count",
+			*(f"sum({f}) as {f}" for f in FIGURES[1:]),
+		],
+		group_by="stage",
+		order_by=None,
+	)
+	return {r.grp: r for r in rows if r["count"]}
+
+
+def summary_answers(user: str) -> bool:
+	"""Whether `get_list` on the summary rows selects, for `user`, exactly the rows `get_list` on the
+	opportunities selects (frappe/model/db_query.py `build_match_conditions`):
+	- the same role permissions (read/select, and the owner-only constraint, on the same `owner`);
+	- the same permission_query_conditions hooks and no Permission Query server script;
+	- every User Permission that applies restricts the same fieldnames with the same values: a User
+	  Permission on a DocType an opportunity links by a field the rows lack (account, contact,
+	  currency...), on the opportunity itself, or `applicable_for` one of them only, needs the
+	  opportunities;
+	- no shares once User Permissions or the owner constraint apply (Frappe then adds the user's shared
+	  opportunities; without them a list ignores shares, and so does the summary)."""
+	from frappe.core.doctype.server_script.server_script_utils import get_server_script_map
+	from frappe.model.db_query import requires_owner_constraint
+	from frappe.permissions import get_role_permissions, get_user_permissions
+
+	metas = {DOCTYPE: frappe.get_meta(DOCTYPE), SUMMARY: frappe.get_meta(SUMMARY)}
+	roles = {d: get_role_permissions(m, user=user) for d, m in metas.items()}
+	if any(bool(roles[DOCTYPE].get(p)) != bool(roles[SUMMARY].get(p)) for p in ("read", "select")) or not (
+		roles[SUMMARY].get("read") or roles[SUMMARY].get("select")
+	):
+		return False
+	owner_only = bool(requires_owner_constraint(roles[DOCTYPE]))
+	if owner_only != bool(requires_owner_constraint(roles[SUMMARY])):
+		return False
+	hooks = frappe.get_hooks("permission_query_conditions", {})
+	if hooks.get(DOCTYPE, []) != hooks.get(SUMMARY, []):
+		return False
+	scripts = get_server_script_map().get("permission_query", {})
+	if DOCTYPE in scripts or SUMMARY in scripts:
+		return False
+	restricted = owner_only
+	if not owner_only:
+		for linked, permissions_ in get_user_permissions(user).items():
+			applied = {}
+			for doctype, meta in metas.items():
+				fields = {
+					df.fieldname
+					for df in meta.get_link_fields()
+					if df.options == linked and not df.get("ignore_user_permissions")
+				} | ({"name"} if linked == doctype else set())
+				docs = sorted(
+					p.get("doc")
+					for p in permissions_
+					if not p.get("applicable_for") or p.get("applicable_for") == doctype
+				)
+				applied[doctype] = (fields, docs) if fields and docs else None
+			if applied[DOCTYPE] != applied[SUMMARY]:
+				return False
+			restricted = restricted or bool(applied[DOCTYPE])
+	return not (restricted and frappe.share.get_shared(DOCTYPE, user))

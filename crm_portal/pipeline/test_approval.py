@@ -382,6 +382,9 @@ class TestApprovalCircuit(FrappeTestCase):
 		self.assertEqual(self.state(quotation), (PENDING, 0))
 
 	def test_refused_with_a_reason_notifies_the_salesperson_who_revises(self):
+		# the reason is kept as typed (the sanitizer is off for it) and escaped wherever it is shown
+		reason = "Remise trop forte <b>gras</b> & <img src=x onerror=alert(1)>"
+		escaped = "Remise trop forte &lt;b&gt;gras&lt;/b&gt; &amp; &lt;img src=x onerror=alert(1)&gt;"
 		opportunity, quotation = self.make(11000)
 		self.request_approval(quotation)
 		response = self.approver.apply(quotation, "Refuser")
@@ -392,21 +395,21 @@ class TestApprovalCircuit(FrappeTestCase):
 		self.assertIsNone(fresh(QUOTATION, quotation, "crm_refusal_reason"))
 
 		response = self.approver.call(
-			"crm_portal.pipeline.approval.refuse", quotation=quotation, reason="Remise trop forte"
+			"crm_portal.pipeline.approval.refuse", quotation=quotation, reason=reason
 		)
 		self.assertEqual(response.status_code, 200, body(response))
 		self.assertEqual(self.state(quotation), (REFUSED, 0))
-		self.assertEqual(fresh(QUOTATION, quotation, "crm_refusal_reason"), "Remise trop forte")
+		self.assertEqual(fresh(QUOTATION, quotation, "crm_refusal_reason"), reason)
 		self.assertFalse(self.open_todos(quotation), "the assignment is closed")
 		notes = self.notifications(SELLER, quotation)
-		self.assertTrue(any("Remise trop forte" in (n.email_content or "") for n in notes), notes)
+		self.assertTrue(any(escaped in (n.email_content or "") for n in notes), notes)
 		self.assertEqual(fresh(OPPORTUNITY, opportunity, "quotation_state"), REFUSED)
 		comments = frappe.get_all(
 			"Comment",
 			filters={"reference_doctype": OPPORTUNITY, "reference_name": opportunity, "comment_type": "Info"},
 			pluck="content",
 		)
-		self.assertTrue(any("Remise trop forte" in c for c in comments), comments)
+		self.assertTrue(any(escaped in c for c in comments), comments)
 
 		# The salesperson revises: back to Brouillon, edits, asks again.
 		response = self.seller.apply(quotation, "Réviser")
@@ -588,3 +591,35 @@ class TestApprovalCircuit(FrappeTestCase):
 			frappe.db.get_value("Workflow Transition", row, "condition"), "doc.grand_total < 100"
 		)
 		frappe.db.rollback()
+
+	def test_migrate_repairs_a_workflow_open_to_everyone(self):
+		"""An early copy of the workflow opened its transitions and states to "All" (portal users too):
+		migrate gives them the shipped role back and keeps the admin's other edits."""
+		valider = frappe.db.get_value(
+			"Workflow Transition", {"parent": WORKFLOW, "action": "Valider"}, "name"
+		)
+		frappe.db.set_value("Workflow Transition", valider, "condition", "doc.grand_total < 100")
+		frappe.db.sql("update `tabWorkflow Transition` set allowed = 'All' where parent = %s", WORKFLOW)
+		frappe.db.sql(
+			"update `tabWorkflow Document State` set allow_edit = 'All' where parent = %s", WORKFLOW
+		)
+		install_workflow()  # what after_migrate runs
+		self.assertEqual(
+			frappe.get_all("Workflow Transition", {"parent": WORKFLOW, "allowed": "All"}, pluck="name"), []
+		)
+		self.assertEqual(
+			frappe.get_all(
+				"Workflow Document State", {"parent": WORKFLOW, "allow_edit": "All"}, pluck="name"
+			),
+			[],
+		)
+		self.assertEqual(
+			set(frappe.get_all("Workflow Transition", {"parent": WORKFLOW}, pluck="allowed")), {"Desk User"}
+		)
+		self.assertEqual(
+			frappe.db.get_value("Workflow Transition", valider, "condition"), "doc.grand_total < 100"
+		)
+		frappe.db.rollback()
+		# the saved workflow is cached: forget it with the rollback
+		frappe.clear_document_cache("Workflow", WORKFLOW)
+		frappe.clear_cache(doctype="Quotation")

@@ -218,6 +218,26 @@ def get_opportunity(name: str | None):
 	return doc
 
 
+# The quotation badge of the desk board's cards (public/js/logic/board.mjs quotationBadge): "D" (devis) and a
+# mark of the quotation's approval state, mirrored on the opportunity as `quotation_state`
+# (crm_portal/pipeline/approval.py).
+QUOTATION_BADGES = {
+	"Brouillon": ("draft", "D", "Quotation {0}: draft"),
+	"À valider": ("pending", "D ?", "Quotation {0}: to be approved"),
+	"Validée": ("approved", "D ✓", "Quotation {0}: approved"),
+	"Refusée": ("refused", "D ✗", "Quotation {0}: refused"),
+}
+
+
+def quotation_badge(doc) -> dict | None:
+	"""The opportunity's quotation as its badge shows it (key: the colour, text, title: "Quotation X:
+	approved"), or None when it has none. A quotation outside the approval circuit shows a plain "D"."""
+	if not doc.get("quotation"):
+		return None
+	key, text, title = QUOTATION_BADGES.get(doc.get("quotation_state") or "", ("none", "D", "Quotation {0}"))
+	return frappe._dict(key=key, text=text, title=_(title).format(doc.quotation), name=doc.quotation)
+
+
 def opportunity_actions(opportunity: str) -> list[dict]:
 	return frappe.get_list(
 		"CRM Action",

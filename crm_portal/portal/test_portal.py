@@ -2,6 +2,7 @@
 another user's opportunity is refused through every portal route and every API the pages call, and a
 portal user works their pipeline end to end (prospect, opportunity, move, action logged and done, won)."""
 
+import re
 from urllib.parse import urlencode
 
 import frappe
@@ -123,6 +124,38 @@ class TestPortal(FrappeTestCase):
 			self.assertIn(f"{ESCAPED_PROBE} account", html)  # own prospect offered, escaped
 			self.assertIn(self.mine["prospect"], html)
 			self.assertNotIn(self.theirs["prospect"], html)
+
+	def test_opportunity_page_shows_its_quotations_approval_state(self):
+		"""The quotation's badge of the desk card ("D", "D ?", "D ✓", "D ✗") on the portal's opportunity page,
+		its name escaped; none without a quotation."""
+		name = self.mine["opportunity"]
+		path = f"/crm/opportunity/{name}"
+		quotation = f"{PROBE} Q"  # written past the Link check, as an odd record could hold it
+		try:
+			with self.set_user(ME):
+				status, html = self.render(path)
+				self.assertNotIn("crm-quotation-badge", html)
+			for state, key, text in (
+				("Brouillon", "draft", "D"),
+				("À valider", "pending", "D ?"),
+				("Validée", "approved", "D ✓"),
+				("Refusée", "refused", "D ✗"),
+				(None, "none", "D"),
+			):
+				frappe.db.set_value(
+					"CRM Opportunity", name, {"quotation": quotation, "quotation_state": state}
+				)
+				with self.subTest(state=state), self.set_user(ME):
+					status, html = self.render(path)
+					self.assertEqual(status, 200, html[:500])
+					badge = re.search(
+						r'<span class="crm-quotation-badge ([a-z]+)" title="[^"]*">([^<]*)</span>', html
+					)
+					self.assertEqual(badge and badge.groups(), (key, text))
+					self.assertIn(f"{ESCAPED_PROBE} Q", html)
+					self.assertNotIn(PROBE, html)
+		finally:
+			frappe.db.set_value("CRM Opportunity", name, {"quotation": None, "quotation_state": None})
 
 	def test_the_other_user_sees_their_own_pages(self):
 		with self.set_user(OTHER):

@@ -21,6 +21,7 @@ from frappe.utils.password import update_password
 
 from crm_portal.tests.utils import (
 	create_test_contact,
+	create_test_customer,
 	create_test_lead,
 	create_test_link_type,
 	create_test_portfolio,
@@ -65,6 +66,7 @@ SIDE_REFS = {
 	"Version": ("docname",),
 	"Deleted Document": ("deleted_name",),
 	"Notification Log": ("document_name", "for_user"),
+	"Document Follow": ("ref_docname",),
 	"CRM Opportunity": ("account", "contact", "reused_from", "salesperson", "quotation", "sales_order"),
 	"CRM Action": ("opportunity", "account", "contact", "assigned_to", "event", "recurrence_of"),
 	"CRM Opportunity Contact": ("contact",),
@@ -196,6 +198,8 @@ def create_users() -> None:
 	create_test_user(PORTAL, roles=("CRM Portal User",), user_type="Website User", first_name="Adv Portal")
 	for user in PERSONAS:
 		update_password(user, PASSWORD)
+		# Following a record by mail is open to them (a user's own setting).
+		frappe.db.set_value("User", user, "document_follow_notify", 1)
 	victim_sp = create_test_sales_person(VICTIM)
 	create_test_sales_person(MATE, parent=victim_sp, is_group=0)
 	create_test_sales_person(ATTACKER, is_group=0)
@@ -346,6 +350,32 @@ def records_of(user: str, secret: str, with_quote: bool = True) -> dict:
 	}
 
 
+def sales_order_of(user: str, opportunity: str, secret: str) -> str:
+	"""A draft Sales Order made by `user` for the opportunity (the order ERPNext makes from its quotation)."""
+	from crm_portal.setup.erpnext_setup import SERVICE_ITEM_CODE
+
+	customer = create_test_customer(f"{PREFIX} Customer")
+	company = frappe.db.get_value("CRM Opportunity", opportunity, "company")
+	frappe.set_user(user)
+	try:
+		order = frappe.get_doc(
+			{
+				"doctype": "Sales Order",
+				"customer": customer,
+				"company": company,
+				"crm_opportunity": opportunity,
+				"po_no": f"{secret} order",
+				"transaction_date": frappe.utils.today(),
+				"delivery_date": add_days(frappe.utils.today(), 30),
+				"items": [{"item_code": SERVICE_ITEM_CODE, "qty": 1, "rate": AMOUNT, "description": secret}],
+			}
+		)
+		order.insert(ignore_permissions=True)
+	finally:
+		frappe.set_user("Administrator")
+	return order.name
+
+
 def portal_records() -> dict:
 	"""The portal user's own prospect and opportunity."""
 	from crm_portal.tests.utils import create_test_opportunity
@@ -365,17 +395,22 @@ def build_world() -> World:
 	cleanup()
 	world = World()
 	world.settings = {
-		"sync_meetings_to_calendar": frappe.db.get_single_value(
-			"CRM Portal Settings", "sync_meetings_to_calendar"
-		)
+		key: frappe.db.get_single_value("CRM Portal Settings", key)
+		for key in ("sync_meetings_to_calendar", "create_presales_project")
 	}
 	frappe.db.set_single_value("CRM Portal Settings", "sync_meetings_to_calendar", 1)
+	# The quotation comes with its pre-sales Project (crm_portal/pipeline/quotation.py).
+	frappe.db.set_single_value("CRM Portal Settings", "create_presales_project", 1)
 	create_users()
 	create_catalog()
 	frappe.db.commit()
 	victim = records_of(VICTIM, SECRET)
+	victim["sales_order"] = sales_order_of(VICTIM, victim["opportunity"], SECRET)
+	victim["project"] = frappe.db.get_value("CRM Opportunity", victim["opportunity"], "project")
 	world.victim = {k: v for k, v in victim.items() if v}
 	attacker = records_of(ATTACKER, "ATTACKERSOWN")
+	attacker["sales_order"] = sales_order_of(ATTACKER, attacker["opportunity"], "ATTACKERSOWN")
+	attacker["project"] = frappe.db.get_value("CRM Opportunity", attacker["opportunity"], "project")
 	portal = portal_records()
 	world.own = {
 		"attacker opportunity": ("CRM Opportunity", attacker["opportunity"]),
@@ -407,6 +442,17 @@ def build_world() -> World:
 			markers=[VICTIM],
 		),
 		"Lead": Target("Lead", victim["lead"], attacker["lead"], "lead_owner", "company_name"),
+		"Sales Order": Target("Sales Order", victim["sales_order"], attacker["sales_order"], None, "po_no"),
+		"Project": Target("Project", victim["project"], attacker["project"], None, "project_name"),
+		"Contact": Target(
+			"Contact",
+			victim["contact"],
+			attacker["contact"],
+			None,
+			"designation",
+			# (not the account's name PRO-…: the contact's own name ends with it)
+			markers=[SECRET, VICTIM, ACCOUNT_NAMES[VICTIM]],
+		),
 	}
 
 	def row(child: str, parent: str) -> str:
@@ -458,6 +504,8 @@ def cleanup(world: World | None = None) -> None:
 	users = PERSONAS
 	for doctype in (
 		"Kanban Board",
+		"Sales Order",
+		"Project",
 		"Quotation",
 		"CRM Action",
 		"CRM Opportunity",
@@ -466,6 +514,7 @@ def cleanup(world: World | None = None) -> None:
 		"Prospect",
 		"Lead",
 		"Contact",
+		"Address",
 		"File",
 		"ToDo",
 	):
@@ -489,6 +538,7 @@ def cleanup(world: World | None = None) -> None:
 			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
 	frappe.db.delete("DocShare", {"user": ("in", users)})
 	frappe.db.delete("Notification Log", {"for_user": ("in", users)})
+	frappe.db.delete("Document Follow", {"user": ("in", users)})
 	frappe.db.delete("Comment", {"owner": ("in", users)})
 	frappe.db.delete("Tag Link", {"tag": "adv-tag"})
 	if world and world.settings:

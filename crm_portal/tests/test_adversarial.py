@@ -518,6 +518,94 @@ class TestAdversarial(FrappeTestCase):
 		self.assertTrue(target.name, "the victim's meeting was not mirrored to an Event")
 		self.probe_read("get_events user=victim", "doc", lambda _t: spec, target, [SECRET], None)
 
+	# The victim's own call has nothing to show there (no comment on them; a desk user lists Projects but
+	# reads none by frappe.client.get_value), so the probe could not be proven.
+	NO_CONTROL = {
+		("Sales Order", "frappe.desk.form.load.get_docinfo"),
+		("Project", "frappe.desk.form.load.get_docinfo"),
+		("Contact", "frappe.desk.form.load.get_docinfo"),
+		("Project", "frappe.client.get_value"),
+		("Project", "frappe.client.validate_link"),
+	}
+
+	def test_read_orders_projects_and_contacts_the_crm_made(self):
+		# ERPNext lets every Sales User read every Sales Order, every desk user every Project, and Frappe
+		# every Sales User every Contact; those the CRM made follow their opportunity / account.
+		for doctype in ("Sales Order", "Project", "Contact"):
+			target = self.world.targets[doctype]
+			for family in ("resource", "frappe.client", "reportview", "group_by", "search", "form", "print"):
+				for label, kind, build, *only in READ_PROBES[family]:
+					if (only and doctype not in only[0]) or "export" in label:
+						continue
+					if family == "print" and doctype != "Sales Order":
+						continue  # Sales Users have no print right on Projects and Contacts
+					if (doctype, label) in self.NO_CONTROL:
+						continue
+					self.probe_read(label, kind, build, target, target.markers, target.name)
+		# The contact's own rows (e-mails, phones, links naming the account) for a Sales User too.
+		for child in self.world.portal_children.values():
+			for label, kind, build in CHILD_PROBES:
+				self.probe_read(label, kind, build, child, child.markers, child.row, (ATTACKER,))
+
+	def test_refused_connections_count_is_a_403(self):
+		# The form's connections count: Frappe answers a refused record with a 500 (IndexError).
+		for doctype in APP_DOCTYPES:
+			target = self.world.targets[doctype]
+			spec = (
+				"GET",
+				"/api/method/frappe.desk.notifications.get_open_count",
+				{"doctype": doctype, "name": target.name},
+			)
+			with self.subTest(doctype=doctype, persona="victim (positive control)"):
+				reply = self.ask(VICTIM, spec)
+				self.assertEqual(reply.status, 200, reply.describe())
+			for user in (ATTACKER, PORTAL):
+				with self.subTest(doctype=doctype, persona=user):
+					reply = self.ask(user, spec)
+					self.assertTrue(is_permission_error(reply), reply.describe())
+
+	def test_read_public_attachments_of_the_crm_records(self):
+		# Frappe lists every public file to every desk user, with its name and the record it is attached to
+		# (its own File condition cannot be narrowed): one uploaded public to the app's records is private.
+		v = self.world.victim
+		reply = self.as_[VICTIM].request(
+			"POST",
+			"/api/method/upload_file",
+			{"doctype": "CRM Opportunity", "docname": v["opportunity"], "is_private": "0"},
+			files={"file": (f"{SECRET.lower()}-public.txt", b"public minutes")},
+		)
+		self.assertEqual(reply.status, 200, reply.describe())
+		name = reply.message["name"]
+		attached = [["File", "attached_to_name", "=", v["opportunity"]]]
+		for label, kind, spec in (
+			("GET /api/resource/File list", "list", ("GET", "/api/resource/File", {"fields": ["*"]})),
+			(
+				"frappe.desk.reportview.get File attached_to_name=",
+				"list",
+				(
+					"GET",
+					"/api/method/frappe.desk.reportview.get",
+					{
+						"doctype": "File",
+						"fields": ["`tabFile`.`name`", "`tabFile`.`file_name`"],
+						"filters": attached,
+					},
+				),
+			),
+			(
+				"frappe.core.api.file.get_files_in_folder",
+				"list",
+				(
+					"GET",
+					"/api/method/frappe.core.api.file.get_files_in_folder",
+					{"folder": "Home/Attachments"},
+				),
+			),
+			("GET /api/resource/File/<name>", "doc", ("GET", f"/api/resource/File/{name}", {})),
+		):
+			target = SimpleNamespace(doctype="File", name=name)
+			self.probe_read(label, kind, lambda _t, s=spec: s, target, [SECRET], name)
+
 	# --- writes -----------------------------------------------------------------------------------------
 
 	def attempt(self, user: str, specs) -> tuple[list, list[str]]:
@@ -586,7 +674,7 @@ class TestAdversarial(FrappeTestCase):
 			for label, build, *only in WRITE_PROBES["side"]:
 				if only and doctype not in only[0]:
 					continue
-				readers_may = "like" in label or "tag" in label  # likes and tags need read only
+				readers_may = any(w in label for w in ("like", "tag", "ollow"))  # these need read only
 				writers = tuple(u for u in WRITERS if not (readers_may and u == VIEWER))
 				self.probe_write(label, build, target, writers)
 
@@ -783,6 +871,27 @@ WRITE_PROBES = {
 		("kanban quick_kanban_board + update_order person=me", kanban),
 	],
 	"side": [
+		# Following mails the follower the record's changes and comments (Frappe asks no permission).
+		(
+			"frappe.desk.form.document_follow.follow_document",
+			lambda t, me, u: [
+				(
+					"POST",
+					"/api/method/frappe.desk.form.document_follow.follow_document",
+					{"doctype": t.doctype, "doc_name": t.name, "user": u},
+				)
+			],
+		),
+		(
+			"POST /api/resource/Document Follow",
+			lambda t, me, u: [
+				(
+					"POST",
+					"/api/resource/Document Follow",
+					{"ref_doctype": t.doctype, "ref_docname": t.name, "user": u},
+				)
+			],
+		),
 		# Frappe writes `assigned_to` (a field of CRM Action) with frappe.db.set_value when an assignment
 		# is added or removed, after checking only read permission.
 		(
@@ -996,6 +1105,31 @@ def link_probes(world):
 		(
 			"CRM Prospect frappe.client.insert account link to victim's prospect",
 			lambda u: insert("CRM Prospect", prospect),
+			both,
+		),
+		(
+			"Contact POST linked to the victim's prospect",
+			lambda u: rest(
+				"Contact",
+				{
+					"first_name": "_Test Adv link thief",
+					"links": [{"link_doctype": "CRM Prospect", "link_name": v["account"]}],
+				},
+			),
+			both,
+		),
+		(
+			"Address POST linked to the victim's prospect",
+			lambda u: rest(
+				"Address",
+				{
+					"address_title": "_Test Adv link thief",
+					"address_line1": "1 rue du Vol",
+					"city": "Paris",
+					"country": "France",
+					"links": [{"link_doctype": "CRM Prospect", "link_name": v["account"]}],
+				},
+			),
 			both,
 		),
 		(

@@ -13,11 +13,14 @@ import json
 from contextlib import contextmanager
 
 import frappe
+from frappe.permissions import add_user_permission
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, today
 
 from crm_portal.api import board
+from crm_portal.pipeline import board_figures, board_queries
 from crm_portal.tests.utils import (
+	create_test_company,
 	create_test_customer,
 	create_test_opportunity,
 	create_test_portfolio,
@@ -43,6 +46,12 @@ LONER = "bq.loner@example.com"  # Sales User without a Sales Person
 MANAGER = "bq.manager@example.com"
 VIEWER = "bq.viewer@example.com"
 PORTAL = "bq.portal@example.com"
+# User Permission on Company: the summary rows carry the company, so they answer (a Sales Manager)…
+COMPANY_MANAGER = "bq.company.manager@example.com"
+# …but not with a share too (Frappe then adds the shared deals), nor a User Permission on a DocType the
+# rows do not carry (Currency): the board reads the opportunities.
+COMPANY_SELLER = "bq.company.seller@example.com"
+CURRENCY_SELLER = "bq.currency.seller@example.com"
 FIGURES = ("count", "amount", "days")
 
 
@@ -70,6 +79,16 @@ def setup_people() -> None:
 	create_test_user(MANAGER, roles=("Sales Manager", "Sales User"))
 	create_test_user(VIEWER, roles=("Sales User", "CRM 360 Viewer"))
 	create_test_user(PORTAL, roles=("CRM Portal User",), user_type="Website User")
+	create_test_user(COMPANY_MANAGER, roles=("Sales Manager", "Sales User"))
+	create_test_user(COMPANY_SELLER)
+	create_test_user(CURRENCY_SELLER)
+	for user, doctype, value in (
+		(COMPANY_MANAGER, "Company", get_test_company()),
+		(COMPANY_SELLER, "Company", get_test_company()),
+		(CURRENCY_SELLER, "Currency", "EUR"),
+	):
+		if not frappe.db.exists("User Permission", {"user": user, "allow": doctype}):
+			add_user_permission(doctype, value, user, ignore_permissions=True)
 	create_test_sales_person(SELLER, is_group=0)
 	lead = create_test_sales_person(LEAD)
 	for member in MEMBERS:
@@ -93,6 +112,7 @@ class TestBoardEquivalence(FrappeTestCase):
 		status = {f"{TEMPLATE}-WON": "Won", f"{TEMPLATE}-LOST": "Lost"}
 		base = now_datetime()
 		cls.month = getdate(add_days(today(), 40))
+		other_company = create_test_company()
 		for i in range(84):
 			opp = create_test_opportunity(
 				title=f"_Test BQ {i % 9}", portfolio=cls.portfolios[i % 2], account=customer
@@ -125,6 +145,15 @@ class TestBoardEquivalence(FrappeTestCase):
 				frappe.share.add_docshare(
 					"CRM Opportunity", opp.name, SELLER, read=1, flags={"ignore_share_permission": 1}
 				)
+				frappe.share.add_docshare(
+					"CRM Opportunity", opp.name, COMPANY_SELLER, read=1, flags={"ignore_share_permission": 1}
+				)
+			if i % 6 == 5:  # another company's deals: hidden by the User Permissions on Company
+				frappe.db.set_value(
+					"CRM Opportunity", opp.name, "company", other_company, update_modified=False
+				)
+		# raw writes (as the benchmark's bulk data): the summary rows recounted
+		board_figures.rebuild()
 
 	def expected_page(self, portfolios, stage, scope_users, order_by, start, page_length, extra=()):
 		filters = [["portfolio", "in", portfolios], ["status", "=", "Open"], ["stage", "=", stage], *extra]
@@ -251,6 +280,60 @@ class TestBoardEquivalence(FrappeTestCase):
 			with self.subTest(user=user):
 				self.assertGreater(self.check_persona(user), 0)
 
+	def test_user_permissions_and_shares(self):
+		"""The board's figures equal get_list's with a User Permission on Company, with a share on top,
+		and with a User Permission on a DocType the summary rows do not carry."""
+		for user in (COMPANY_MANAGER, COMPANY_SELLER, CURRENCY_SELLER):
+			with self.subTest(user=user):
+				self.check_persona(user)
+
+	def test_summary_rows_answer_when_exact(self):
+		"""Which personas' figures come from the summary rows, and that they equal the live figures."""
+		expected = {
+			"Administrator": True,
+			# ERPNext gave the sellers (Employees) a User Permission on their Company, and SELLER has a
+			# share: Frappe's lists add the shared deal, the summary cannot
+			SELLER: False,
+			LEAD: True,
+			LONER: True,
+			MANAGER: True,
+			VIEWER: True,
+			COMPANY_MANAGER: True,
+			COMPANY_SELLER: False,  # User Permissions + a share: Frappe adds the shared deal
+			CURRENCY_SELLER: False,  # the rows carry no currency
+		}
+		for user, answers in expected.items():
+			with self.subTest(user=user), self.set_user(user):
+				self.assertEqual(board_queries.summary_answers(user), answers)
+				for scope in (None, [user]):
+					conditions = [["portfolio", "in", self.portfolios], ["status", "=", "Open"]]
+					if scope:
+						conditions.append(["salesperson", "in", scope])
+					live = board_queries.figures(conditions, [], "stage", [[]])
+					summary = board_queries.summary_figures(board_queries.summary_conditions(conditions, []))
+					if answers:
+						self.assertEqual(round_figures(summary), round_figures(live), f"{user} {scope}")
+					shown = board_queries.open_figures_by_stage(conditions, [], [[]])
+					self.assertEqual(round_figures(shown), round_figures(live), f"{user} {scope}")
+		# a search or a "Filtrer" filter: the opportunities
+		self.assertIsNone(
+			board_queries.summary_conditions([["portfolio", "in", ["x"]]], [["title", "like", "%a%"]])
+		)
+		self.assertIsNone(board_queries.summary_conditions([["amount", ">=", 5]], []))
+
+	def test_grouping_of_a_see_all_persona_reads_the_summary(self):
+		"""ANALYZE: the grouping's figures read `tabCRM Board Figures`, never `tabCRM Opportunity` (its
+		card pages still read the opportunities, each an index range with a limit)."""
+		for user in ("Administrator", MANAGER, VIEWER, LEAD):
+			with self.subTest(user=user), self.set_user(user):
+				board.get_board(template=TEMPLATE, scope="all")
+				with statements_sent() as sent:
+					board.get_board(template=TEMPLATE, scope="all")
+				figures = [s for s in sent if "sum(" in s.lower() and "stage" in s]
+				self.assertEqual(len(figures), 1, sent)
+				self.assertTrue(opportunity_reads(figures[0], "tabCRM Board Figures"), figures[0])
+				self.assertEqual(opportunity_reads(figures[0]), [], figures[0])
+
 	def test_shared_and_owned_deals_are_on_the_sellers_board(self):
 		"""The seller's board holds the deals they own but someone else sells, and the one shared with them
 		when their reads go through shares (the rule's other branches)."""
@@ -275,6 +358,8 @@ class TestBoardEquivalence(FrappeTestCase):
 					"status": "Open",
 					"owner": SELLER,
 					"salesperson": ("!=", SELLER),
+					# the seller's Employee gave them a User Permission on the test company
+					"company": get_test_company(),
 				},
 				pluck="name",
 			)
@@ -301,6 +386,13 @@ class TestBoardEquivalence(FrappeTestCase):
 					)
 				),
 			)
+
+
+def round_figures(rows: dict) -> dict:
+	return {
+		stage: {k: round(float(row[k] or 0), 3) for k in ("count", *board_queries.FIGURES[1:])}
+		for stage, row in rows.items()
+	}
 
 
 def opportunity_reads(statement: str, table: str = "tabCRM Opportunity") -> list[dict]:
@@ -361,6 +453,7 @@ class TestBoardStatementsUseIndexes(FrappeTestCase):
 			)  # fmt: skip
 		create_test_customer("_Test BQ Customer")
 		frappe.db.bulk_insert("CRM Opportunity", fields, rows, chunk_size=2000)
+		board_figures.rebuild()  # bulk inserts skip the document hooks
 
 	def visible(self, user: str) -> int:
 		with self.set_user(user):

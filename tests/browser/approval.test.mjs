@@ -27,6 +27,26 @@ const ACCOUNT = "ABC Cie";
 const CONTACT_EMAIL = "jean.martin@abc-cie.example";
 const PENDING = "À valider";
 const VALIDATED = "Validée";
+const REFUSED = "Refusée";
+/** Names are data (issue 15): the opportunity's title and the refusal reason hold markup, shown as typed. */
+const HOSTILE = `R&D <Lot 3> <img src=x onerror=window.__xss=1> "><svg onload=window.__xss=1> {{ 7*7 }}`;
+const REASON = "Remise trop forte <b>gras</b> & <img src=x onerror=window.__xss=1>";
+const INJECTED = 'img[src="x"], [onerror*="__xss"], [onload*="__xss"], svg[onload]';
+
+/** Fails when a name or the reason became an element or ran a script on the page. */
+async function assertNothingInjected(page, where) {
+	const found = await page.evaluate(
+		(selector) => ({
+			xss: window.__xss && `${window.__xss} ${JSON.stringify(window.__injected_at || [])}`,
+			elements: [...document.querySelectorAll(selector)].map((e) => e.outerHTML.slice(0, 120)),
+			markup: [...document.querySelectorAll("b")].filter((e) => e.textContent === "gras").map((e) => e.outerHTML),
+		}),
+		INJECTED
+	);
+	assert.equal(found.xss, undefined, `${where}: a script from a name ran`);
+	assert.deepEqual(found.elements, [], `${where}: an element came from a name`);
+	assert.deepEqual(found.markup, [], `${where}: tags of the refusal reason were interpreted`);
+}
 const STAGE = (name) => `${TEMPLATE}-${name}`;
 
 /** The REST API as Administrator (its own cookies), for the set-up an admin does in the desk. */
@@ -110,7 +130,7 @@ async function main() {
 		await page.waitForFunction(() => window.frappe?.session?.user);
 		const call = server(page);
 		const contact = (await call("frappe.client.get_list", { doctype: "Contact", filters: { email_id: CONTACT_EMAIL }, limit_page_length: 1 }))[0]?.name;
-		const title = `Approbation – lettre de mission ${Date.now().toString(36)}`;
+		const title = `Approbation ${HOSTILE} ${Date.now().toString(36)}`;
 		const opportunity = (await call("crm_portal.api.pipeline.quick_create", { portfolio: PORTFOLIO, account: ACCOUNT, title, amount: 11000, days: 10, contact })).name;
 		const moved = await call(
 			"crm_portal.api.pipeline.move_to_stage",
@@ -154,6 +174,33 @@ async function main() {
 
 		// --- the approver: notification, "À valider" list, approve ------------------------------------
 		const ap = approver.page;
+		// where a name became an element with a handler: the parent of any node with on* attributes, as added
+		const watch = (p) => p.addInitScript(() => {
+			window.__injected_at = [];
+			new MutationObserver((records) => {
+				for (const r of records)
+					for (const n of r.addedNodes)
+						if (n.nodeType === 1 && (n.matches?.("[onerror],[onload]") || n.querySelector?.("[onerror],[onload]")))
+							window.__injected_at.push(
+								`in [data-fieldname=${r.target.closest?.("[data-fieldname]")?.dataset.fieldname}] ${r.target.className} ${r.target.closest?.(".modal")?.className || ""}: ${(n.parentElement || n).outerHTML.slice(0, 200)}`
+							);
+			}).observe(document, { childList: true, subtree: true });
+			let xss;
+			Object.defineProperty(window, "__xss", {
+				configurable: true,
+				get: () => xss,
+				set(value) {
+					xss = value;
+					const target = window.event?.target;
+					let el = target;
+					while (el?.parentElement) el = el.parentElement;
+					window.__injected_at.push(`ran from ${target?.outerHTML?.slice(0, 100)} in ${el?.outerHTML?.slice(0, 400)}`);
+				},
+			});
+		});
+		await watch(ap);
+		await watch(page);
+		await page.reload();
 		await login(ap, APPROVER, APPROVER_PASSWORD);
 		await ap.waitForFunction(() => window.frappe?.session?.user);
 		const apCall = server(ap);
@@ -181,6 +228,45 @@ async function main() {
 		await approver.shot("approval-notification");
 		await ap.keyboard.press("Escape");
 
+		// --- a refusal first: "Refuser" asks the reason, the salesperson reads it as typed -------------
+		await ap.goto(`${BASE_URL}/app/quotation/${encodeURIComponent(quotation)}`);
+		await ap.waitForFunction((n) => window.cur_frm?.doc?.name === n && cur_frm.doc.workflow_state, quotation);
+		let actions = ap.locator(".page-actions .actions-btn-group > button:visible").first();
+		await actions.waitFor({ state: "visible" });
+		await actions.click();
+		await ap.locator(".actions-btn-group .dropdown-menu .dropdown-item:visible", { hasText: "Refuser" }).first().click();
+		const refusal = ap.locator(".modal.show.crm-refusal-dialog");
+		await refusal.waitFor();
+		assert.equal((await refusal.locator(".modal-title").textContent()).trim(), `Refuser la proposition ${quotation}`);
+		await refusal.locator('[data-fieldname="reason"] textarea').fill(REASON);
+		await approver.shot("approval-refusal-dialog");
+		await refusal.locator(".modal-footer .btn-primary").click();
+		await until(async () => (await quotationDoc()).workflow_state === REFUSED, "the quotation is refused");
+		assert.equal((await quotationDoc()).crm_refusal_reason, REASON, "the reason is kept as typed");
+		await ap.waitForFunction((s) => cur_frm.doc.workflow_state === s, REFUSED);
+		await assertNothingInjected(ap, "the refused quotation's form");
+		await approver.shot("approval-refused");
+		log("refused by", APPROVER);
+
+		badge = await badgeOf(page, opportunity);
+		assert.match(await badge.getAttribute("class"), /\brefused\b/);
+		await assertNothingInjected(page, "the board");
+		await page.goto(`${BASE_URL}/app/crm-opportunity/${encodeURIComponent(opportunity)}`);
+		await page.waitForFunction((n) => window.cur_frm?.doc?.name === n, opportunity);
+		const refusedAlert = page.locator(".form-message:visible", { hasText: quotation }).first();
+		await refusedAlert.waitFor();
+		assert.equal(
+			(await refusedAlert.textContent()).replace(/\s+/g, " ").trim(),
+			`Proposition ${quotation} refusée : ${REASON}`.replace(/\s+/g, " "),
+			"the salesperson reads the reason as typed"
+		);
+		await assertNothingInjected(page, "the opportunity form after the refusal");
+		await seller.shot("approval-opportunity-refused");
+		// revised and requested again
+		await call("frappe.model.workflow.apply_workflow", { doc: await quotationDoc(), action: "Réviser" });
+		await call("frappe.model.workflow.apply_workflow", { doc: await quotationDoc(), action: "Demander l'approbation" });
+		assert.equal((await quotationDoc()).workflow_state, PENDING);
+
 		// the workspace's "Propositions à valider" shortcut (with its count) opens the list of those assigned
 		await ap.goto(`${BASE_URL}/app/crm-portal`);
 		const shortcut = ap.locator(".shortcut-widget-box", { hasText: "Propositions à valider" }).first();
@@ -190,12 +276,17 @@ async function main() {
 		await ap.waitForURL(/\/app\/quotation/);
 		const row = ap.locator(`.list-row-container a[data-name="${quotation}"]`).first();
 		await row.waitFor();
+		// ERPNext's Quotation keeps Frappe's sanitizer (tags lost on save, "&" stored as "&amp;"): the list reads
+		// the stored title back as text (public/js/quotation_list.js), never as "R&amp;D &lt;Lot 3&gt;"
+		const listed = await row.textContent();
+		assert.ok(listed.includes("R&D <Lot 3>") && !/&amp;|&lt;|&gt;/.test(listed), `the approver's list: ${listed}`);
+		await assertNothingInjected(ap, "the approver's list");
 		await approver.shot("approval-list-pending");
 		await row.click();
 		await ap.waitForFunction((n) => window.cur_frm?.doc?.name === n && cur_frm.doc.workflow_state, quotation);
 		// the workflow's actions open to the approver, in the form's "Actions" menu (pages left in the DOM keep
 		// their own, hidden)
-		const actions = ap.locator(".page-actions .actions-btn-group > button:visible").first();
+		actions = ap.locator(".page-actions .actions-btn-group > button:visible").first();
 		await actions.waitFor({ state: "visible" });
 		await actions.click();
 		await approver.shot("approval-workflow-actions");
@@ -237,13 +328,20 @@ async function main() {
 		assert.ok(composed.recipients.includes(CONTACT_EMAIL), `recipients: ${composed.recipients}`);
 		assert.equal(composed.attach, true);
 		assert.equal(composed.format, "Lettre de mission");
-		assert.match(composed.subject, /Lettre de mission/);
+		// Frappe's composer strips what looks like a tag from the subject (an e-mail subject is plain text): the
+		// rest is the title as typed, never entities nor markup
+		assert.ok(
+			composed.subject.startsWith("Lettre de mission : Approbation R&D") && !/&amp;|&lt;|&gt;|<img/.test(composed.subject),
+			`the composer's subject: ${composed.subject}`
+		);
+		assert.ok(composed.message.includes(title), `the composer's message names the title as typed: ${composed.message}`);
 		assert.match(composed.message, /ci-joint notre lettre de mission/, "the composer's message, in French");
 		assert.equal(
 			await page.evaluate(() => !!frappe.msg_dialog?.display),
 			false,
 			"no error dialog over the composer"
 		);
+		await assertNothingInjected(page, "the mission letter's composer");
 		await seller.shot("approval-mission-letter-composer");
 		log("the composer opens to", composed.recipients, "with", composed.format, "in", composed.language);
 
@@ -255,6 +353,15 @@ async function main() {
 		const bytes = await pdf.body();
 		assert.equal(bytes.subarray(0, 4).toString(), "%PDF", "the mission letter is a PDF");
 		log("the mission letter prints as a PDF of", bytes.length, "bytes");
+		// its HTML (the print view) shows the title as typed
+		await page.goto(
+			`${BASE_URL}/printview?doctype=Quotation&name=${encodeURIComponent(quotation)}&format=${encodeURIComponent("Lettre de mission")}&no_letterhead=1`
+		);
+		const letter = page.locator(".crm-mission-letter").first();
+		await letter.waitFor();
+		assert.ok((await letter.textContent()).includes(title), "the mission letter shows the title as typed");
+		await assertNothingInjected(page, "the mission letter");
+		await seller.shot("approval-mission-letter-print");
 
 		assert.deepEqual(seller.errors, [], "no page error on the salesperson's side");
 		assert.deepEqual(approver.errors, [], "no page error on the approver's side");

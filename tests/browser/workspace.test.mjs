@@ -51,6 +51,20 @@ async function main() {
 		assert.ok(shortcuts.length >= 6, "the shortcuts are shown");
 		await page.waitForTimeout(1000);
 		await shot("workspace-crm-portal");
+		// the charts' axis labels are readable ("IDENTIFICATION", "11/26"), never cut to "IDENTIFI ..." / "1 ..."
+		// (the monthly chart shows every other month when they do not fit)
+		await page.setViewportSize({ width: 1440, height: 900 });
+		await page.waitForTimeout(1000);
+		const axisLabels = await page.$$eval(".dashboard-widget-box .chart-container .x.axis text", (els) =>
+			els.map((el) => el.textContent.trim()).filter(Boolean),
+		);
+		log("chart labels", JSON.stringify(axisLabels));
+		assert.ok(axisLabels.length >= 3, "the charts have axis labels");
+		// (a stage name longer than its bar, "QUALIFICATION / POSITIONNEMENT", may end in "...": its first
+		// dozen letters still say which stage it is, and the tooltip shows it whole)
+		const cut = axisLabels.filter((label) => /\.\.$/.test(label) && label.replace(/[\s.]+$/, "").length < 12);
+		assert.deepEqual(cut, [], "no label cut to a few letters by the chart");
+		await shot("workspace-crm-portal-1440");
 
 		// the open-opportunities card agrees with the list view's count for this user (row-level
 		// permissions applied; frappe.client.get_count would count everybody's)

@@ -12,6 +12,8 @@
 		const composer = new frappe.views.CommunicationComposer({
 			doc: frm.doc,
 			frm,
+			// the composer's title (set as HTML) would otherwise be the subject, which holds the title as typed
+			title: __("Send the mission letter"),
 			subject: defaults.subject,
 			recipients: defaults.recipients,
 			message: defaults.message,
@@ -55,8 +57,77 @@
 		if (message) frm.dashboard.set_headline_alert(message, state === "Refusée" ? "red" : "orange");
 	}
 
+	/** The workflow's "Refuser" asks the reason first (the server refuses a refusal without one), then refuses
+	 * in one call (crm_portal.pipeline.approval.refuse). Frappe's own apply_workflow never runs: the promise
+	 * stays pending, the form is refreshed from the answer. */
+	function ask_refusal_reason(frm) {
+		frappe.dom.unfreeze();
+		return new Promise(() => {
+			const dialog = new frappe.ui.Dialog({
+				title: __("Refuse the quotation {0}", [esc(frm.doc.name)]),
+				fields: [
+					// filled below as text: an HTML field's options are a template (Frappe renders "{{ }}" in them)
+					{ fieldtype: "HTML", fieldname: "about" },
+					{
+						fieldtype: "Small Text",
+						fieldname: "reason",
+						label: __("Reason of the refusal"),
+						description: __("The salesperson reads it on the opportunity."),
+						default: frm.doc.crm_refusal_reason || "",
+						reqd: 1,
+						// Frappe also draws the value as HTML in the control's (hidden) read-only area
+						formatter: (value) => esc(value).replace(/\n/g, "<br>"),
+					},
+				],
+				primary_action_label: __("Refuse"),
+				secondary_action_label: __("Cancel"),
+				secondary_action: () => dialog.hide(),
+				primary_action: async ({ reason }) => {
+					dialog.disable_primary_action();
+					try {
+						const doc = await frappe.xcall("crm_portal.pipeline.approval.refuse", {
+							quotation: frm.doc.name,
+							reason,
+						});
+						dialog.hide();
+						frappe.model.sync(doc);
+						frm.selected_workflow_action = null;
+						frm.refresh();
+					} finally {
+						dialog.enable_primary_action();
+					}
+				},
+			});
+			dialog.fields_dict.about.$wrapper
+				.empty()
+				.append(
+					$('<p class="crm-refusal-about">').text(
+						[frm.doc.customer_name || frm.doc.party_name, format_currency(frm.doc.grand_total, frm.doc.currency)]
+							.filter(Boolean)
+							.join(" · ")
+					)
+				);
+			dialog.$wrapper.addClass("crm-refusal-dialog");
+			dialog.show();
+		});
+	}
+
+	/** The refusal reason is kept as typed (no sanitizer): shown as text when the field is read-only. */
+	function reason_as_text(frm) {
+		const field = frm.fields_dict.crm_refusal_reason;
+		if (!field || field.df.formatter) return;
+		field.df.formatter = (value) => esc(value).replace(/\n/g, "<br>");
+		if (frm.doc) frm.refresh_field("crm_refusal_reason");
+	}
+
 	frappe.ui.form.on("Quotation", {
+		setup: reason_as_text,
+		onload: reason_as_text,
+		before_workflow_action(frm) {
+			if (frm.selected_workflow_action === "Refuser" && frm.doc.crm_opportunity) return ask_refusal_reason(frm);
+		},
 		refresh(frm) {
+			reason_as_text(frm);
 			if (frm.is_new() || !frm.doc.crm_opportunity) return;
 			show_approval(frm);
 			if (frm.doc.workflow_state === VALIDATED && frm.doc.docstatus < 2 && frappe.model.can_email(null, frm)) {

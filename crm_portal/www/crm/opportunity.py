@@ -17,6 +17,7 @@ def get_context(context):
 	doc = portal.get_opportunity(portal.arg("name"))
 	context.title = _("Opportunity {0}").format(doc.name)  # the name only: the breadcrumb prints it raw
 	context.doc = doc
+	context.quotation = portal.quotation_badge(doc)
 	context.can_write = bool(frappe.has_permission("CRM Opportunity", "write", doc=doc))
 	stages = portal.stages_of(doc.stage_template)
 	context.stage_name = next((s.stage_name for s in stages if s.name == doc.stage), doc.stage)

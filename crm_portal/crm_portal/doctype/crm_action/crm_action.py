@@ -355,8 +355,22 @@ def refresh_next_action_date(opportunity: str | None) -> None:
 	frappe.db.set_value("CRM Opportunity", opportunity, "next_action_date", next_date, update_modified=False)
 
 
+FEED_INDEX = ["assigned_to", "status", "start", "name", "owner"]
+
+
 def on_doctype_update():
-	"""The actions feed filters on assignee and status and sorts on start (buckets are ranges of start);
-	a feed of everyone's actions (scope "all") has no assignee to start from: status then start."""
-	frappe.db.add_index("CRM Action", ["assigned_to", "status", "start"], "feed_index")
+	"""The actions feed filters on assignee and status and sorts on start, name (buckets are ranges of
+	start); `owner` last, after `name` (so the page's `start, name` order still comes from the index), so
+	the rule `(assigned_to in (team) or owner = me)` of a salesperson's counts is checked in the index
+	(no row read). A feed of everyone's actions (scope "all") has no assignee to start from: status then
+	start."""
+	columns = [
+		row.Column_name
+		for row in frappe.db.sql(
+			"show index from `tabCRM Action` where Key_name = 'feed_index'", as_dict=True
+		)
+	]
+	if columns and columns != FEED_INDEX:  # the index before `owner` was added
+		frappe.db.sql_ddl("alter table `tabCRM Action` drop index `feed_index`")
+	frappe.db.add_index("CRM Action", FEED_INDEX, "feed_index")
 	frappe.db.add_index("CRM Action", ["status", "start"], "status_start_index")

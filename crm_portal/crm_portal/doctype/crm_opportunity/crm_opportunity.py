@@ -524,3 +524,7 @@ def on_doctype_update():
 	from crm_portal.pipeline.board_queries import add_indexes
 
 	add_indexes()
+	# The forecast panel's, its report's and the deals at risk's (crm_portal/forecast/queries.py).
+	from crm_portal.forecast import queries as forecast_queries
+
+	forecast_queries.add_indexes()

@@ -46,19 +46,19 @@ def get_columns(filters) -> list[dict]:
 			# the DocType of the account, for the Dynamic Link below: plain data, hidden (a Link to DocType
 			# would make Frappe check the user's right to read DocTypes, which salespeople do not have)
 			{"fieldname": "account_type", "label": _("Account DocType"), "fieldtype": "Data", "hidden": 1},
-			{"fieldname": "account_kind", "label": _("Account Type"), "fieldtype": "Data", "width": 100},
+			{"fieldname": "account_kind", "label": _("Account Type"), "fieldtype": "Data", "width": 120},
 			{
 				"fieldname": "account",
 				"label": _("Account"),
 				"fieldtype": "Dynamic Link",
 				"options": "account_type",
-				"width": 140,
+				"width": 180,
 			},
 			{"fieldname": "account_name", "label": _("Account Name"), "fieldtype": "Data", "width": 200},
 		]
 	return [
 		*key_columns,
-		{"fieldname": "count", "label": _("Wins"), "fieldtype": "Int", "width": 70},
+		{"fieldname": "count", "label": _("Wins"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "amount", "label": _("Amount Won"), "fieldtype": "Currency", "width": 130},
 		{"fieldname": "recurring", "label": _("Recurring"), "fieldtype": "Currency", "width": 120},
 		{"fieldname": "one_off", "label": _("One-off"), "fieldtype": "Currency", "width": 120},
@@ -68,7 +68,7 @@ def get_columns(filters) -> list[dict]:
 			"fieldtype": "Currency",
 			"width": 130,
 		},
-		{"fieldname": "variation", "label": _("Change (%)"), "fieldtype": "Percent", "width": 100},
+		{"fieldname": "variation", "label": _("Change (%)"), "fieldtype": "Percent", "width": 120},
 	]
 
 
