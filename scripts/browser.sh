@@ -42,6 +42,8 @@ step "Migrating $SITE"
 bench_cmd --site "$SITE" migrate --skip-search-index >/dev/null
 step "Loading the demo data on $SITE"
 bench_cmd --site "$SITE" execute crm_portal.demo.load >/dev/null
+# what the tests open from now on is closed at the end, so runs do not pile cards on the demo board
+run_start=$(bench_cmd --site "$SITE" execute frappe.utils.now | tail -1)
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 serve_log=$(mktemp)
@@ -59,6 +61,7 @@ stop_server() {
 	kill -KILL -- "-$server" 2>/dev/null || true
 	wait "$server" 2>/dev/null || true
 	rm -f "$serve_log"
+	bench_cmd --site "$SITE" execute crm_portal.demo.close_leftovers --kwargs "{'since': $run_start}" || true
 }
 trap stop_server EXIT
 for _ in $(seq 1 60); do

@@ -131,6 +131,26 @@ def load() -> None:
 	print("crm_portal demo data loaded")  # `bench execute` commits; a test's rollback undoes it
 
 
+def close_leftovers(since: str) -> None:
+	"""After the browser tests (scripts/browser.sh): the opportunities they opened on the dev site since
+	`since` are closed as lost (as Administrator: a salesperson may not delete, a portal user not close),
+	so runs do not pile cards on the first pages of the demo board that the next run reads."""
+	from crm_portal.api import pipeline
+
+	names = frappe.get_all(
+		"CRM Opportunity", filters={"status": "Open", "creation": [">=", since]}, pluck="name"
+	)
+	refused = []
+	for name in names:
+		try:
+			pipeline.mark_lost(name, "Projet abandonné", comment="Fin des tests navigateur")
+		except frappe.ValidationError as error:
+			refused.append(f"{name}: {error}")
+	print(f"{len(names) - len(refused)} opportunities of the browser tests closed as lost")
+	for line in refused:
+		print(f"not closed: {line}")
+
+
 def print_logins() -> None:
 	for email, spec in USERS.items():
 		print(

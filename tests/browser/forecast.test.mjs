@@ -76,16 +76,21 @@ async function main() {
 		assert.match(total, /\d.*€/);
 		assert.match(await panel.locator(".crm-forecast-legend").innerText(), /Signé[\s\S]*Attendu[\s\S]*P10/);
 
+		await page.evaluate(() => window.scrollTo(0, 0));
+		await shot("forecast-panel");
+
 		// --- a deal at risk carries a flag saying why, in French --------------------------------------
-		await page.waitForSelector(".crm-card .crm-risk-flag");
+		// searched by name: other tests' fresh cards may fill the first page of each column (last modified)
+		const atRisk = await server("crm_portal.api.forecast.get_deals_at_risk", { portfolio: PORTFOLIO, scope: "all" });
+		assert.ok(atRisk.length > 0, "the demo history has deals at risk");
+		await page.locator('.page-form input[data-fieldname="search"]').fill(atRisk[0].name);
+		await page.waitForSelector(`.crm-card[data-name="${atRisk[0].name}"] .crm-risk-flag`);
 		const flags = await page.locator(".crm-card .crm-risk-flag").evaluateAll((els) => els.map((e) => e.title));
 		log(`${flags.length} flagged cards, e.g. "${flags[0]}"`);
 		assert.ok(
 			flags.every((t) => /Date de signature prévue dépassée|Aucune action récente|Dans ce stade depuis/.test(t)),
 			`French reasons: ${flags.slice(0, 3).join(" | ")}`
 		);
-		await page.evaluate(() => window.scrollTo(0, 0));
-		await shot("forecast-panel");
 		const flagged = page.locator(".crm-card.at-risk").first();
 		await flagged.scrollIntoViewIfNeeded();
 		await flagged.screenshot({ path: join(SCREENSHOTS, "forecast-risk-flag.png") });
