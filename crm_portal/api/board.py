@@ -233,6 +233,7 @@ def _get_board(portfolio, template, scope, weighted, search, filters, sort, page
 		sort,
 		page_length,
 		branches,
+		{stage: cint(row.get("count")) for stage, row in per_stage.items()},
 	)
 	columns = []
 	for stage in open_stages:
@@ -290,6 +291,7 @@ def get_cards_of_stages(
 	sort: str,
 	page_length: int,
 	branches: list[list] | None = None,
+	stage_counts: dict[str, int] | None = None,
 ) -> list:
 	"""The first page of every column in one round trip: a UNION ALL of one page per stage, each the
 	union of one part per (portfolio, branch of the rule), each part built by frappe.get_list (run=0
@@ -310,6 +312,7 @@ def get_cards_of_stages(
 				branches or [[]],
 				stages,
 				portfolios,
+				stage_counts,
 			)
 		)
 	)
