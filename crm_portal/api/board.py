@@ -156,7 +156,15 @@ def card_fields() -> list[str]:
 def decorate(cards: list[dict]) -> list[dict]:
 	now = now_datetime()
 	risk = forecast_queries.risk_context()  # thresholds read once per call, cached per template
+	# the salesperson by name (the desk's boot knows few users' names): one read for the page
+	people = list({c["salesperson"] for c in cards if c.get("salesperson")})
+	names = dict(
+		frappe.db.sql("select name, full_name from `tabUser` where name in %(people)s", {"people": people})
+		if people
+		else []
+	)
 	for card in cards:
+		card["salesperson_name"] = names.get(card.get("salesperson")) or card.get("salesperson")
 		card["next_action_state"] = next_action_state(card.get("next_action_date"), now)
 		card["risk"] = forecast_queries.deal_risks(card, risk)
 		card["tags"] = [t for t in (card.pop("_user_tags", None) or "").split(",") if t]
@@ -544,19 +552,20 @@ def _get_calendar(
 CALENDAR_ORDER = "expected_signature_date asc, name asc"
 
 
+# Sentinel month bounds of the calendar's statement templates (a date no opportunity is expected on).
+MONTH_TOKENS = ("1901-01-01", "1901-01-02")
+
+
 def calendar_cards(conditions: list, or_filters: list, span: list, page_length: int, branches: list) -> list:
 	"""The first `page_length` cards of each month, in one statement: per month (and per branch of the
-	rule) one `get_list` statement, a range of the month's dates with its own LIMIT, then their UNION ALL.
-	(One page of page_length x months cards over the whole window gave every card to the first busy
-	months and none to the later ones.)"""
-	parts = [
-		statement
-		for y, m in span
-		for statement in board_queries.statements(
-			[
-				*conditions,
-				["expected_signature_date", "between", [f"{y:04d}-{m:02d}-01", str(last_day(y, m))]],
-			],
+	rule) a range of the month's dates with its own LIMIT, then their UNION ALL. (One page of
+	page_length x months cards over the whole window gave every card to the first busy months and none
+	to the later ones.) Each branch's statement is built once, with sentinel bounds then replaced by each
+	month's: a build costs Frappe a look-up of the user's shares (as the board's column pages)."""
+
+	def month_statements(bounds: list[str]) -> list[str]:
+		return board_queries.statements(
+			[*conditions, ["expected_signature_date", "between", bounds]],
 			or_filters,
 			branches,
 			fields=card_fields(),
@@ -564,7 +573,22 @@ def calendar_cards(conditions: list, or_filters: list, span: list, page_length: 
 			start=0,
 			page_length=page_length,
 		)
-	]
+
+	templates = month_statements(list(MONTH_TOKENS))
+	if all(t.count(token) == 1 for t in templates for token in MONTH_TOKENS):
+		parts = [
+			template.replace(MONTH_TOKENS[0], f"{y:04d}-{m:02d}-01").replace(
+				MONTH_TOKENS[1], str(last_day(y, m))
+			)
+			for y, m in span
+			for template in templates
+		]
+	else:  # a sentinel also in a filter's text: one build per month
+		parts = [
+			statement
+			for y, m in span
+			for statement in month_statements([f"{y:04d}-{m:02d}-01", str(last_day(y, m))])
+		]
 	return frappe.db.sql(
 		f"select * from ({board_queries.union(parts)}) as `page`"
 		f" order by {board_queries.outer_order(CALENDAR_ORDER)}",

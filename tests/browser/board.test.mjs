@@ -56,6 +56,9 @@ async function main() {
 		const column = (stage) => page.locator(`.crm-column[data-drop="${STAGE(stage)}"]`);
 		const card = (name) => page.locator(`.crm-card[data-name="${name}"]`);
 		await shot("board");
+		// the salesperson by name on every card, never an e-mail address
+		const sellers = await page.locator(".crm-card .crm-card-salesperson").allInnerTexts();
+		assert.ok(sellers.length > 0 && sellers.every((s) => s && !s.includes("@")), `salespeople by name: ${sellers.slice(0, 3)}`);
 		// The search box narrows the board to this run's cards (their titles carry the stamp).
 		await page.locator('.page-form input[data-fieldname="search"]').fill(stamp);
 		await page.waitForFunction(

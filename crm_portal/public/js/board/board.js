@@ -381,7 +381,7 @@ export class CrmBoard {
 			})
 			.join("");
 		const tags = (card.tags || []).map((t) => `<span class="crm-tag">${esc(t)}</span>`).join("");
-		const salesperson = frappe.user.full_name ? frappe.user.full_name(card.salesperson) : card.salesperson;
+		const salesperson = card.salesperson_name || card.salesperson;
 		const risks = riskReasons(card.risk, this.risk_labels());
 		const risk_title = risks.join(" · ");
 		return `
