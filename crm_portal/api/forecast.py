@@ -254,6 +254,7 @@ def forecast_inputs(
 	top = frappe.get_list(
 		"CRM Opportunity",
 		filters=filters,
+		# forecast_index's columns only (not PLACED_FIELDS): the largest deals are read from the index alone
 		fields=[
 			"name",
 			"stage",
